@@ -1,0 +1,146 @@
+"""The one settings object.
+
+Read once from environment variables prefixed ``VAGVISARE_`` and, optionally, a
+TOML file named by ``VAGVISARE_CONFIG`` (environment wins over the file).
+Every setting has a default and a description; an unknown key is an error.
+Nothing here reads the environment at import time: call :func:`load_settings`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ConfigError
+
+PREFIX = "VAGVISARE_"
+BUNDLED_MODEL = "bundled:multilingual-e5-small"
+
+
+def _s(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = _s(Path("../shared/corpus"), "Directory with the source documents (the local mirror).")
+    manifest: Path = _s(Path("corpus/sources.toml"), "The source manifest: one [[source]] table per document.")
+    index_dir: Path = _s(Path("var/index"), "Where `vagvisare ingest` writes the index and the server reads it.")
+    data_dir: Path = _s(Path("var/data"), "Feedback and conversations (SQLite).")
+    embedding_model: str = _s(
+        BUNDLED_MODEL,
+        "Embedding model: the bundled multilingual-e5-small, a sentence-transformers folder or hub name, "
+        "or `hash:<dim>` (a deterministic test embedder).",
+    )
+    model_cache_dir: Path = _s(Path("var/models"), "Where the bundled model is converted to, once.")
+    admin_token: str = _s("", "Token for admin endpoints (index reload). Required unless dev_mode.")
+    rate_limit: int = _s(120, "Requests per minute per client; 0 disables the limit.")
+    dev_mode: bool = _s(False, "Development mode: allows an empty admin token.")
+    as_of: str = _s("", "Date (YYYY-MM-DD) that decides which wording is in force; empty means today.")
+    dense_weight: float = _s(1.0, "Weight of dense (e5) ranks in reciprocal rank fusion.")
+    bm25_weight: float = _s(0.5, "Weight of BM25 ranks in reciprocal rank fusion.")
+    rrf_k: int = _s(60, "The k constant of reciprocal rank fusion.")
+    abstain_threshold: float = _s(0.0, "Evidence score under which the assistant abstains (0 = use the index's calibrated value).")
+    max_question_chars: int = _s(1000, "Longest question accepted, in characters.")
+    support_sv: str = _s(
+        "Kontakta din organisations säkerhetsskyddschef eller stödet för forskningssäkerhet.",
+        "Who to ask when the sources do not answer (Swedish).",
+    )
+    support_en: str = _s(
+        "Contact your organisation's security officer or its research-security support.",
+        "Who to ask when the sources do not answer (English).",
+    )
+    base_url: str = _s("", "Public base URL used in permalinks (empty: relative links).")
+    log_level: str = _s("INFO", "Logging level of the CLI and the server.")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def as_of_date(self) -> dt.date:
+        if not self.as_of:
+            return dt.date.today()
+        try:
+            return dt.date.fromisoformat(self.as_of)
+        except ValueError:
+            raise ConfigError(f"{PREFIX}AS_OF={self.as_of!r} is not a date.", hint="Use YYYY-MM-DD.") from None
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, str, str]]:
+        """(environment variable, default, description) for every setting."""
+        return [(PREFIX + f.name.upper(), str(f.default), f.metadata["help"]) for f in fields(cls)]
+
+
+_TYPES: dict[str, type] = {"Path": Path, "str": str, "int": int, "float": float, "bool": bool}
+
+
+def _convert(name: str, raw: Any, target: Any, where: str) -> Any:
+    kind = target if isinstance(target, type) else _TYPES[target]
+    try:
+        if kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(raw)
+        if kind is Path:
+            return Path(str(raw))
+        return kind(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{where}: {name} = {raw!r} is not a valid {kind.__name__}.",
+            hint=f"See `vagvisare settings` for what {name} takes.",
+        ) from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from the environment (and the TOML file it names), then ``overrides``."""
+    env = os.environ if environ is None else environ
+    by_name = {f.name: f for f in fields(Settings)}
+    values: dict[str, Any] = {}
+
+    config_file = env.get(PREFIX + "CONFIG")
+    if config_file:
+        path = Path(config_file)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{PREFIX}CONFIG points at {path}, which does not exist.") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}", hint="Fix the TOML syntax.") from None
+        for key, raw in data.items():
+            if key not in by_name:
+                raise ConfigError(
+                    f"{path}: unknown setting {key!r}.", hint=f"Known settings: {', '.join(sorted(by_name))}."
+                )
+            values[key] = _convert(key, raw, by_name[key].type, str(path))
+
+    for var, raw in env.items():
+        if not var.startswith(PREFIX) or var == PREFIX + "CONFIG":
+            continue
+        key = var[len(PREFIX):].lower()
+        if key not in by_name:
+            known = ", ".join(PREFIX + k.upper() for k in sorted(by_name))
+            raise ConfigError(f"Unknown environment variable {var}.", hint=f"Known settings: {known}.")
+        values[key] = _convert(var, raw, by_name[key].type, "environment")
+
+    for key, raw in overrides.items():
+        if key not in by_name:
+            raise ConfigError(f"Unknown setting {key!r}.")
+        values[key] = raw if raw is None else _convert(key, raw, by_name[key].type, "arguments")
+
+    settings = Settings(**values)
+    if settings.rate_limit < 0:
+        raise ConfigError(f"{PREFIX}RATE_LIMIT must be 0 (off) or a positive number of requests per minute.")
+    if settings.max_question_chars < 10:
+        raise ConfigError(f"{PREFIX}MAX_QUESTION_CHARS must be at least 10.")
+    settings.as_of_date()  # validates the date early
+    return settings
