@@ -351,10 +351,30 @@ def _split_dropped_wordings(draft: _Draft) -> list[_Draft]:
     return parts
 
 
+def _numbered_through(drafts: list[_Draft]) -> bool:
+    """True when section numbers do not restart in each chapter."""
+    chapters: dict[str, list[tuple[int, str]]] = {}
+    for d in drafts:
+        if d.kind == "section" and ":" in d.base:
+            chapter, number = d.base.split(":", 1)
+            chapters.setdefault(chapter, []).append(_key(number))
+    if len(chapters) < 2:
+        return False
+    firsts = [min(keys) for keys in chapters.values()]
+    return sum(1 for f in firsts if f[0] == 1) <= 1
+
+
 def segment_statute(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], dict[str, object]]:
     """Clauses of one statute and a report (preamble dropped, counts)."""
     seg = _StatuteSegmenter(doc, today)
     drafts = seg.run()
+    if _numbered_through(drafts):
+        # chapters only group sections numbered through the act (upphovsrättslagen 40 a §):
+        # such sections are cited without their chapter
+        for d in drafts:
+            if d.kind == "section" and ":" in d.base:
+                d.base = d.base.split(":", 1)[1]
+                d.label = d.label.split(" kap. ", 1)[1]
     if doc.meta.get("markers_dropped"):
         drafts = [part for d in drafts for part in _split_dropped_wordings(d)]
 

@@ -1,0 +1,62 @@
+# The tasks a developer runs are the ones CI runs.
+#   make run   set up, build the index of the default corpus, serve the chat
+#   make test  set up, run the whole test suite (unit, integration, browser, eval gate)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HTMX   := web/static/vendor/htmx.min.js
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: setup python-deps browser assets index run serve test test-fast lint bench clean
+
+setup: python-deps assets
+
+python-deps: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "setup: installing torch==2.13.0 (CPU wheel on this machine) and the project"
+	@$(BIN)/pip install --quiet torch==2.13.0
+	@$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+assets: $(HTMX)
+
+$(HTMX): package.json
+	@echo "setup: installing htmx from the npm registry"
+	@npm install --silent --no-audit --no-fund
+	@mkdir -p web/static/vendor
+	@cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (echo "setup: installing chromium for the browser tests" && \
+	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
+
+index: setup
+	@$(BIN)/vagvisare ingest
+
+run: index
+	@$(BIN)/vagvisare serve --host $(HOST) --port $(PORT)
+
+serve: setup
+	@$(BIN)/vagvisare serve --host $(HOST) --port $(PORT)
+
+test: setup browser
+	@$(BIN)/python -m pytest
+
+test-fast: setup
+	@$(BIN)/python -m pytest -m "not model and not browser"
+
+lint: setup
+	@$(BIN)/ruff check assistant ingest web eval tests
+	@$(BIN)/mypy assistant ingest web eval
+
+bench: setup
+	@$(BIN)/vagvisare bench
+
+clean:
+	rm -rf $(VENV) node_modules var web/static/vendor
