@@ -1,0 +1,26 @@
+"""Vägvisare's core library: settings, retrieval and templated answers with cited clauses.
+
+    from assistant import answer, load_settings
+    print(answer("Vem ska säkerhetsprövas?", load_settings()).text)
+"""
+
+from assistant.errors import VagvisareError
+from assistant.settings import Settings, load_settings
+
+__all__ = ["Assistant", "Settings", "VagvisareError", "answer", "load_settings", "search"]
+
+
+def __getattr__(name: str):  # lazy: importing the package must not load torch
+    if name == "Assistant":
+        from assistant.engine import Assistant
+
+        return Assistant
+    if name == "answer":
+        from assistant.engine import answer
+
+        return answer
+    if name == "search":
+        from assistant.engine import search_hits
+
+        return search_hits
+    raise AttributeError(name)

@@ -1,0 +1,324 @@
+"""Compose an answer from template phrases and verbatim quotes — nothing else.
+
+An answer is a list of :class:`Part`: fixed phrases rendered from
+``templates/phrases.j2`` and quotes cut from clause texts at sentence boundaries.
+The plain text is the parts joined; the HTML is rendered from the same blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote as url_quote
+
+import numpy as np
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ingest.records import Clause
+from ingest.sources import Source
+from ingest.store import IndexData
+
+TEMPLATES = Path(__file__).parent / "templates"
+ELLIPSIS = " […] "
+MAX_QUOTE_CHARS = 900
+
+
+def _capitalize_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["capitalize_first"] = _capitalize_first
+    return env
+
+
+@lru_cache(maxsize=1)
+def _phrases():  # type: ignore[no-untyped-def]
+    plain = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False)
+    plain.filters["capitalize_first"] = _capitalize_first
+    return plain.get_template("phrases.j2").module
+
+
+def phrase(name: str, *args: object) -> str:
+    return str(getattr(_phrases(), name)(*args)).strip()
+
+
+# ------------------------------------------------------------------------- labels
+def binding_label(source: Source, lang: str) -> str:
+    if source.binding == "law":
+        sv, en = {"statute": ("lag", "statute"), "ordinance": ("förordning", "ordinance")}.get(
+            source.kind, ("lag", "law"))
+    elif source.kind == "decision":
+        sv, en = "regeringsbeslut", "government decision"
+    else:
+        sv, en = {"recommendation": ("rekommendation", "recommendation"), "guidance": ("vägledning", "guidance"),
+                  "information": ("information", "information")}[source.binding]
+    return en if lang == "en" else sv
+
+
+def label_en(label: str) -> str:
+    """English form of a clause label: "3 kap. 4 a §" → "chapter 3 section 4 a"."""
+    m = re.match(r"^(\d+(?: [a-z])?) kap\. (\d+(?: [a-z])?) §(.*)$", label)
+    if m:
+        return f"chapter {m.group(1)} section {m.group(2)}{_rest_en(m.group(3))}"
+    m = re.match(r"^(\d+(?: [a-z])?) §(.*)$", label)
+    if m:
+        return f"section {m.group(1)}{_rest_en(m.group(2))}"
+    m = re.match(r"^Övergångsbestämmelser(?: \((.+)\))?$", label)
+    if m:
+        return f"transitional provisions ({m.group(1)})" if m.group(1) else "transitional provisions"
+    m = re.match(r"^Bilaga ?(\d*)$", label)
+    if m:
+        return f"appendix {m.group(1)}".strip()
+    m = re.match(r"^(.*), st\. (\d+)$|^st\. (\d+)$", label)
+    if m:
+        return f"{m.group(1)}, paragraph {m.group(2)}" if m.group(1) else f"paragraph {m.group(3)}"
+    m = re.match(r"^avsnitt (.+)$", label)
+    if m:
+        return f"section {m.group(1)}"
+    m = re.match(r"^punkt (\d+)(?: ([a-z]))?$", label)
+    if m:
+        return f"point {m.group(1)}" + (f"({m.group(2)})" if m.group(2) else "")
+    m = re.match(r"^skäl (\d+)$", label)
+    if m:
+        return f"recital {m.group(1)}"
+    return label
+
+
+def _rest_en(rest: str) -> str:
+    m = re.match(r"^ \(lydelse (fr\.o\.m\.|t\.o\.m\.|före) (.+)\)$", rest)
+    if not m:
+        return rest
+    word = {"fr.o.m.": "from", "t.o.m.": "until", "före": "before"}[m.group(1)]
+    return f" (wording {word} {m.group(2)})"
+
+
+def clause_label(clause: Clause, lang: str) -> str:
+    label = label_en(clause.label) if lang == "en" else clause.label
+    if clause.page:
+        pages = f"{clause.page}" if not clause.page_end or clause.page_end == clause.page \
+            else f"{clause.page}–{clause.page_end}"
+        label += f", {'p.' if lang == 'en' else 's.'} {pages}"
+    return label
+
+
+def permalink(clause: Clause, spans: list[tuple[int, int]] | tuple[tuple[int, int], ...] = (),
+              base_url: str = "") -> str:
+    link = f"{base_url.rstrip('/')}/c/{url_quote(clause.doc_id)}/{url_quote(clause.locator, safe=':@')}"
+    if spans:
+        link += "?hl=" + ",".join(f"{a}-{b}" for a, b in spans)
+    return link
+
+
+# ------------------------------------------------------------------------- choosing sentences
+@dataclass
+class Chosen:
+    """A cited clause and the spans of it to quote."""
+
+    clause_idx: int
+    spans: list[tuple[int, int]]  # contiguous runs of sentences, in clause order
+    score: float
+    sentence_spans: list[tuple[int, int]] = field(default_factory=list)  # each quoted sentence
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
+
+
+def _extend_list(spans: list[tuple[int, int]], chosen: list[int], text: str) -> list[int]:
+    """A sentence that introduces a list ("Informationssäkerhet ska") takes its items along."""
+    out = set(chosen)
+    for i in chosen:
+        j = i
+        while j + 1 < len(spans) and j - i < 8 and not _SENTENCE_END.search(text[spans[j][0]:spans[j][1]]):
+            j += 1
+            out.add(j)
+    return sorted(out)
+
+
+def choose_sentences(index: IndexData, clause_idx: int, query_vector: np.ndarray | None, query_tokens: set[str],
+                     *, whole: bool = False, max_sentences: int = 2) -> Chosen:
+    clause = index.clauses[clause_idx]
+    rows = index.sentences_of.get(clause_idx, [])
+    spans = [(index.sentences[r].start, index.sentences[r].end) for r in rows]
+    if not spans:
+        return Chosen(clause_idx, [(0, len(clause.text))], 0.0, [(0, len(clause.text))])
+    if whole:
+        picked = list(range(len(spans)))
+        total = 0
+        for k, (a, b) in enumerate(spans):
+            total += b - a
+            if total > MAX_QUOTE_CHARS and k > 0:
+                picked = list(range(k))
+                break
+        best = 1.0
+    else:
+        if query_vector is not None:
+            similarity = index.sentence_vectors[rows] @ query_vector
+        else:
+            similarity = np.zeros(len(rows), dtype=np.float32)
+        lexical = np.array([len(query_tokens & set(index.analyzer.tokens(clause.text[a:b], clause.lang)))
+                            for a, b in spans], dtype=np.float32)
+        score = similarity + 0.015 * np.minimum(lexical, 6)
+        order = np.argsort(-score)
+        best = float(score[order[0]])
+        picked = [int(order[0])]
+        for j in order[1:max_sentences]:
+            if score[j] >= best - 0.02:
+                picked.append(int(j))
+        picked = _extend_list(spans, sorted(picked), clause.text)
+    runs: list[tuple[int, int]] = []
+    for k in sorted(picked):
+        a, b = spans[k]
+        if runs and k - 1 in picked and runs[-1][1] == spans[k - 1][1]:
+            runs[-1] = (runs[-1][0], b)
+        else:
+            runs.append((a, b))
+    return Chosen(clause_idx, runs, best, [spans[k] for k in sorted(picked)])
+
+
+# ------------------------------------------------------------------------- definitions
+_PAREN_TERM = re.compile(r"\(([a-zåäö][a-zåäö-]+(?: [a-zåäö-]+){0,3})\)")
+_MED_AVSES = re.compile(r"\bMed ([a-zåäö][a-zåäö-]+(?: [a-zåäö-]+){0,4}) avses\b")
+
+
+def defined_terms(index: IndexData) -> list[tuple[re.Pattern[str], str, int]]:
+    """(pattern, term, defining clause) for terms the statutes define."""
+    cached = getattr(index, "_defined_terms", None)
+    if cached is not None:
+        return cached
+    seen: dict[str, int] = {}
+    for i, c in enumerate(index.clauses):
+        if c.kind != "section" or c.status != "in_force":
+            continue
+        for m in list(_PAREN_TERM.finditer(c.text)) + list(_MED_AVSES.finditer(c.text)):
+            term = m.group(1)
+            if len(term) >= 6 and term not in seen:
+                seen[term] = i
+    terms = []
+    for term, i in seen.items():
+        stems = [re.escape(w[: max(4, len(w) - 2)]) + r"\w*" for w in term.split()]
+        terms.append((re.compile(r"\b" + r"\s+".join(stems) + r"\b", re.I), term, i))
+    index._defined_terms = terms  # type: ignore[attr-defined]
+    return terms
+
+
+def definitions_used(index: IndexData, quotes: list[tuple[int, str]], cited: set[int]) -> list[tuple[str, int]]:
+    """Defined terms a quote uses whose defining clause (same document) is not cited already."""
+    out: list[tuple[str, int]] = []
+    for clause_idx, text in quotes:
+        doc_id = index.clauses[clause_idx].doc_id
+        for pattern, term, defining in defined_terms(index):
+            if defining in cited or defining == clause_idx or index.clauses[defining].doc_id != doc_id:
+                continue
+            if pattern.search(text) and all(d != defining for _, d in out):
+                out.append((term, defining))
+    return out[:3]
+
+
+# ------------------------------------------------------------------------- parts and rendering
+@dataclass(frozen=True)
+class Part:
+    kind: str  # "phrase" | "quote" | "marker" | "space"
+    text: str
+    clause_id: str = ""
+
+
+@dataclass
+class CitedBlock:
+    n: int
+    clause: Clause
+    source: Source
+    lead: str
+    segments: list[str]
+    spans: list[tuple[int, int]]
+    link: str
+    note: str = ""
+
+
+@dataclass
+class Composition:
+    parts: list[Part]
+    blocks: list[CitedBlock]
+    text: str
+    html: str
+
+
+def source_name(source: Source, lang: str) -> str:
+    return source.display_name(lang)
+
+
+def build_block(n: int, index: IndexData, chosen: Chosen, qtype: str, lang: str, first: bool,
+                base_url: str) -> CitedBlock:
+    clause = index.clauses[chosen.clause_idx]
+    source = index.documents[clause.doc_id].source
+    name, binding, label = source_name(source, lang), binding_label(source, lang), clause_label(clause, lang)
+    lead = phrase("lead", qtype, lang, name, binding, label) if first else phrase("also", lang, name, binding, label)
+    note = ""
+    if clause.status != "in_force":
+        note = phrase("not_in_force", lang, clause.status, clause.valid_to or clause.valid_from)
+    segments = [clause.text[a:b] for a, b in chosen.spans]
+    return CitedBlock(n, clause, source, lead, segments, chosen.sentence_spans,
+                      permalink(clause, chosen.sentence_spans, base_url), note)
+
+
+def render(blocks: list[CitedBlock], related: list[dict[str, str]], lang: str, *, abstained: bool,
+           possibly_related: list[dict[str, str]], support: str, masked: bool, base_url: str = "") -> Composition:
+    parts: list[Part] = []
+
+    def add(kind: str, text: str, clause_id: str = "") -> None:
+        parts.append(Part(kind, text, clause_id))
+
+    if abstained:
+        add("phrase", phrase("abstain", lang))
+        if possibly_related:
+            add("space", "\n\n")
+            add("phrase", phrase("possibly_related", lang))
+            for r in possibly_related:
+                add("space", "\n- ")
+                add("phrase", f"{r['title']}, {r['label']} – {r['link']}")
+        add("space", "\n\n")
+        add("phrase", support)
+    else:
+        for i, b in enumerate(blocks):
+            if i:
+                add("space", "\n\n")
+            add("phrase", b.lead)
+            add("space", " ")
+            add("marker", "”")
+            for k, seg in enumerate(b.segments):
+                if k:
+                    add("marker", ELLIPSIS)
+                add("quote", seg, b.clause.clause_id)
+            add("marker", "”")
+            add("marker", f" [{b.n}]")
+            if b.note:
+                add("space", " ")
+                add("phrase", b.note)
+        if lang == "en" and any(b.clause.lang == "sv" for b in blocks):
+            add("space", "\n\n")
+            add("phrase", phrase("in_swedish", lang))
+        if related:
+            add("space", "\n\n")
+            add("phrase", phrase("related_heading", lang))
+            for r in related:
+                add("space", "\n- ")
+                add("phrase", f"{r['title']}, {r['label']}" + (f" ({r['why']})" if r.get("why") else "")
+                    + f" – {r['link']}")
+        add("space", "\n\n")
+        add("phrase", phrase("sources_heading", lang))
+        for b in blocks:
+            add("space", "\n")
+            add("phrase", f"[{b.n}] {b.source.title} {clause_label(b.clause, lang)} – {b.link}")
+    add("space", "\n\n")
+    add("phrase", phrase("masked", lang) if masked else phrase("privacy", lang))
+    text = "".join(p.text for p in parts)
+    html = environment().get_template("answer.html.j2").render(
+        blocks=blocks, related=related, possibly_related=possibly_related, abstained=abstained, lang=lang,
+        support=support, masked=masked, phrase=phrase, clause_label=clause_label, ellipsis=ELLIPSIS,
+        in_swedish=lang == "en" and any(b.clause.lang == "sv" for b in blocks))
+    return Composition(parts, blocks, text, html)

@@ -1,0 +1,125 @@
+"""Hybrid retrieval: dense (e5, ``query:`` prompt) and BM25, fused by weighted reciprocal rank.
+
+Filters (documents, kinds, bindings, languages) apply before ranking; clauses not
+in force are left out unless asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.errors import BadRequestError
+from ingest.store import IndexData
+
+MODES = ("hybrid", "dense", "bm25")
+_POOL = 100  # candidates taken from each ranker before fusion
+
+
+@dataclass(frozen=True)
+class Filters:
+    docs: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    bindings: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    include_inactive: bool = False
+
+
+@dataclass
+class Scored:
+    idx: int
+    score: float
+    dense: float = 0.0
+    dense_rank: int | None = None
+    bm25: float = 0.0
+    bm25_rank: int | None = None
+
+
+@dataclass
+class _Columns:
+    """Per-clause attributes as arrays, for fast filtering."""
+
+    doc: np.ndarray
+    kind: np.ndarray
+    binding: np.ndarray
+    lang: np.ndarray
+    in_force: np.ndarray
+    doc_ids: set[str] = field(default_factory=set)
+
+
+def _columns(index: IndexData) -> _Columns:
+    cached = getattr(index, "_columns", None)
+    if cached is None:
+        sources = {d: doc.source for d, doc in index.documents.items()}
+        cached = _Columns(
+            doc=np.array([c.doc_id for c in index.clauses], dtype=object),
+            kind=np.array([sources[c.doc_id].kind for c in index.clauses], dtype=object),
+            binding=np.array([sources[c.doc_id].binding for c in index.clauses], dtype=object),
+            lang=np.array([c.lang for c in index.clauses], dtype=object),
+            in_force=np.array([c.status == "in_force" for c in index.clauses], dtype=bool),
+            doc_ids=set(index.documents),
+        )
+        index._columns = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def allowed_mask(index: IndexData, filters: Filters) -> np.ndarray:
+    cols = _columns(index)
+    unknown = [d for d in filters.docs if d not in cols.doc_ids]
+    if unknown:
+        raise BadRequestError(f"Unknown document(s): {', '.join(unknown)}.",
+                              hint="See /api/sources or `vagvisare sources` for the doc ids.")
+    mask = np.ones(len(index.clauses), dtype=bool) if filters.include_inactive else cols.in_force.copy()
+    for values, column in ((filters.docs, cols.doc), (filters.kinds, cols.kind),
+                           (filters.bindings, cols.binding), (filters.langs, cols.lang)):
+        if values:
+            mask &= np.isin(column, list(values))
+    return mask
+
+
+def dense_scores(index: IndexData, query_vector: np.ndarray) -> np.ndarray:
+    """Best cosine of any window of each clause (-1 where a clause has no passage)."""
+    n = index.dense.ntotal
+    scores, rows = index.dense.search(query_vector.reshape(1, -1).astype(np.float32), n)
+    best = np.full(len(index.clauses), -1.0, dtype=np.float32)
+    valid = rows[0] >= 0
+    np.maximum.at(best, index.passage_clause[rows[0][valid]], scores[0][valid])
+    return best
+
+
+def bm25_scores(index: IndexData, tokens: list[str]) -> np.ndarray:
+    known = [t for t in tokens if t in index.bm25.vocab_dict]
+    if not known:
+        return np.zeros(len(index.clauses), dtype=np.float32)
+    return np.asarray(index.bm25.get_scores(known), dtype=np.float32)
+
+
+def _ranking(scores: np.ndarray, mask: np.ndarray, positive_only: bool) -> list[int]:
+    candidates = np.flatnonzero(mask & (scores > 0)) if positive_only else np.flatnonzero(mask)
+    order = candidates[np.argsort(-scores[candidates], kind="stable")]
+    return order[:_POOL].tolist()
+
+
+def search(index: IndexData, query_vector: np.ndarray | None, tokens: list[str], mask: np.ndarray, *,
+           dense_weight: float = 1.0, bm25_weight: float = 0.5, rrf_k: int = 60, mode: str = "hybrid",
+           boost: dict[int, float] | None = None, k: int = 10) -> tuple[list[Scored], np.ndarray, np.ndarray]:
+    """Ranked clauses and the raw dense and BM25 scores of every clause."""
+    if mode not in MODES:
+        raise BadRequestError(f"Unknown search mode {mode!r}.", hint=f"Use one of {', '.join(MODES)}.")
+    dense = dense_scores(index, query_vector) if query_vector is not None and mode != "bm25" else \
+        np.zeros(len(index.clauses), dtype=np.float32)
+    lexical = bm25_scores(index, tokens) if mode != "dense" else np.zeros(len(index.clauses), dtype=np.float32)
+    dense_rank = {c: r for r, c in enumerate(_ranking(dense, mask, False))} if mode != "bm25" else {}
+    bm25_rank = {c: r for r, c in enumerate(_ranking(lexical, mask, True))} if mode != "dense" else {}
+    fused: dict[int, float] = {}
+    for c, r in dense_rank.items():
+        fused[c] = fused.get(c, 0.0) + dense_weight / (rrf_k + r + 1)
+    for c, r in bm25_rank.items():
+        fused[c] = fused.get(c, 0.0) + bm25_weight / (rrf_k + r + 1)
+    for c, extra in (boost or {}).items():
+        if mask[c]:
+            fused[c] = fused.get(c, 0.0) + extra
+    ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+    return [Scored(c, s, float(dense[c]), dense_rank.get(c), float(lexical[c]), bm25_rank.get(c))
+            for c, s in ranked], dense, lexical
