@@ -79,6 +79,7 @@ class Assistant:
         self.names = DocumentNames.from_sources(d.source for d in index.documents.values())
         self.in_force_ids = {c.clause_id for c in index.clauses if c.status == "in_force"}
         self.calibration = load_calibration()
+        # 0 = the calibrated threshold; a negative value never abstains (used to calibrate)
         self.threshold = settings.abstain_threshold or float(self.calibration.get("abstain_threshold", 0.0))
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()

@@ -46,7 +46,7 @@ class Settings:
     dense_weight: float = _s(1.0, "Weight of dense (e5) ranks in reciprocal rank fusion.")
     bm25_weight: float = _s(0.5, "Weight of BM25 ranks in reciprocal rank fusion.")
     rrf_k: int = _s(60, "The k constant of reciprocal rank fusion.")
-    abstain_threshold: float = _s(0.0, "Evidence score under which the assistant abstains (0 = use the index's calibrated value).")
+    abstain_threshold: float = _s(0.0, "Evidence score under which the assistant abstains (0: the calibrated value; negative: never).")
     max_question_chars: int = _s(1000, "Longest question accepted, in characters.")
     support_sv: str = _s(
         "Kontakta din organisations säkerhetsskyddschef eller stödet för forskningssäkerhet.",
