@@ -25,9 +25,13 @@ from assistant.settings import Settings
 from ingest import store
 from ingest.analyze import Analyzer
 from ingest.embed import Embedder, load_embedder
+from ingest.read_html import read_eurlex, read_html_page
 from ingest.read_pages import read_markdown_page, read_plain_text
+from ingest.read_pdf import read_pdf
 from ingest.read_sfs import read_sfs_json, read_sfs_markdown
 from ingest.records import Clause, ReadDocument
+from ingest.segment_eurlex import segment_eurlex
+from ingest.segment_numbered import segment_numbered
 from ingest.segment_sfs import segment_statute
 from ingest.segment_text import segment_text
 from ingest.sentences import sentence_spans
@@ -41,6 +45,9 @@ READERS: dict[str, Reader] = {
     "sfs-markdown": read_sfs_markdown,
     "text": read_plain_text,
     "markdown": read_markdown_page,
+    "pdf": read_pdf,
+    "html": read_html_page,
+    "eurlex": read_eurlex,
 }
 
 
@@ -74,6 +81,10 @@ def read_source(source: Source, corpus_dir: Path) -> ReadDocument:
     path = source_path(source, corpus_dir)
     doc = reader(source, path)
     doc.content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    if source.sha256 and doc.content_hash != source.sha256:
+        raise SourceError(f"{source.doc_id}: {path} is not the file that was added (its sha256 differs).",
+                          hint="To index a new version, add it with `vagvisare sources add FILE --id "
+                               f"{source.doc_id} --replace`, which keeps the previous one browsable.")
     return doc
 
 
@@ -81,7 +92,22 @@ Segmenter = Callable[[ReadDocument, dt.date], tuple[list[Clause], dict[str, Any]
 SEGMENTERS: dict[str, Segmenter] = {
     "statute": segment_statute,
     "text": lambda doc, today: (segment_text(doc), {}),
+    "numbered": segment_numbered,
+    "eurlex": segment_eurlex,
 }
+
+
+def _previous_version_clauses(source: Source, corpus_dir: Path, today: dt.date) -> list[Clause]:
+    """Clauses of the source's earlier versions, expired and under their own ids (browsable, never cited)."""
+    from ingest import versions  # versions reads sources through this module
+
+    out: list[Clause] = []
+    for previous in versions.previous_versions(corpus_dir, source.doc_id):
+        old = previous.source(source)
+        doc_clauses, _ = segment(read_source(old, corpus_dir), today)
+        check_clauses(f"{source.doc_id} (version {previous.version})", doc_clauses)
+        out += versions.as_previous(doc_clauses, previous, source.lang)
+    return out
 
 
 def register_reader(fmt: str, reader: Reader, structure: str = "", segmenter: Segmenter | None = None) -> None:
@@ -207,11 +233,12 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         doc = read_source(source, settings.corpus_dir)
         doc_clauses, report = segment(doc, today)
         check_clauses(source.doc_id, doc_clauses)
-        doc_clauses, text = place_in_document(source.doc_id, doc_clauses)
         if source.version:
             from dataclasses import replace
 
             doc_clauses = [replace(c, version=source.version) for c in doc_clauses]
+        doc_clauses += _previous_version_clauses(source, settings.corpus_dir, today)
+        doc_clauses, text = place_in_document(source.doc_id, doc_clauses)
         if report.get("preamble"):
             warnings.append(f"{source.doc_id}: left out text before the first provision: "
                             f"{' / '.join(report['preamble'])[:120]}")
