@@ -1,0 +1,180 @@
+"""HTML pages: the chat, clause and document pages, sources, shared answers, the API page.
+
+Every page works as plain HTML forms and links; with htmx the chat and feedback forms
+swap in fragments rendered from the same partial templates.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from assistant.compose import clause_label
+from assistant.errors import BadRequestError
+from ingest.sources import KINDS
+from web.deps import CONVERSATION_COOKIE, loaded, rate_limit, store, verify_csrf
+from web.errors import is_htmx
+from web.i18n import EXAMPLES, pick_lang
+from web.render import citation_text, context, finish, lines, parse_spans, render
+
+router = APIRouter(include_in_schema=False)
+YEAR = 60 * 60 * 24 * 365
+HARD_LIMIT = 20_000
+
+
+def _chat(request: Request, *, question: str = "", error: BadRequestError | None = None, status: int = 200,
+          filters: dict[str, Any] | None = None) -> Response:
+    bot = loaded(request)
+    db = store(request)
+    conversation = request.cookies.get(CONVERSATION_COOKIE)
+    messages = db.messages(conversation) if conversation and db.has_conversation(conversation) else []
+    if filters is None:
+        filters = messages[-1].filters if messages else {}
+    ctx = context(request, messages=messages, question=question, error=error,
+                  documents=list(bot.index.documents.values()), kinds=KINDS,
+                  selected_docs=set(filters.get("docs") or ()),
+                  selected_kinds=set(filters.get("kinds") or ()),
+                  max_chars=request.app.state.settings.max_question_chars)
+    ctx["examples"] = EXAMPLES[ctx["lang"]]
+    return render(request, "chat.html", ctx, status)
+
+
+@router.get("/")
+def chat(request: Request, q: str = "") -> Response:
+    return _chat(request, question=q[:HARD_LIMIT])
+
+
+@router.post("/ask", dependencies=[Depends(verify_csrf), Depends(rate_limit)])
+def ask(request: Request, question: Annotated[str, Form(max_length=HARD_LIMIT)] = "",
+        docs: Annotated[list[str] | None, Form()] = None,
+        kinds: Annotated[list[str] | None, Form()] = None) -> Response:
+    docs, kinds = [d for d in docs or [] if d], [k for k in kinds or [] if k]
+    filters = {"docs": docs, "kinds": kinds}
+    try:
+        unknown = [k for k in kinds if k not in KINDS]
+        if unknown:
+            raise BadRequestError(f"Unknown kind(s) of source: {', '.join(unknown)}.",
+                                  hint=f"Use one of {', '.join(KINDS)}.")
+        answer = loaded(request).answer(question, docs=docs or None, kinds=kinds or None)
+    except BadRequestError as exc:
+        if is_htmx(request):
+            raise
+        return _chat(request, question=question, error=exc, status=exc.status_code, filters=filters)
+    db = store(request)
+    conversation = request.cookies.get(CONVERSATION_COOKIE)
+    new = not (conversation and db.has_conversation(conversation))
+    if new:
+        conversation = db.new_conversation()
+    message = db.add_message(str(conversation), question, answer.to_dict(), filters)
+    response: Response
+    if is_htmx(request):
+        response = render(request, "_answer.html", context(request, m=message, fresh=True))
+    else:
+        response = RedirectResponse(f"/#m-{message.share_id}", status_code=303)
+        finish(request, response)
+    if new:
+        response.set_cookie(CONVERSATION_COOKIE, str(conversation), max_age=YEAR, httponly=True,
+                            samesite="lax", secure=request.url.scheme == "https", path="/")
+    return response
+
+
+@router.post("/new", dependencies=[Depends(verify_csrf)])
+def new_conversation(request: Request) -> Response:
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(CONVERSATION_COOKIE, path="/")
+    return response
+
+
+@router.post("/feedback", dependencies=[Depends(verify_csrf)])
+def feedback(request: Request, share_id: Annotated[str, Form(max_length=64)],
+             rating: Annotated[str, Form(max_length=10)] = "",
+             wrong_clause_id: Annotated[str, Form(max_length=200)] = "",
+             comment: Annotated[str, Form(max_length=HARD_LIMIT)] = "") -> Response:
+    db = store(request)
+    message = db.shared(share_id)
+    db.add_feedback(question=message.question, answer_text=str(message.answer.get("text", "")),
+                    citations=list(message.answer.get("citations", [])), index_version=message.index_version,
+                    rating=rating or None, wrong_clause_id=wrong_clause_id or None, comment=comment,
+                    message_id=message.id)
+    ctx = context(request, m=message)
+    return render(request, "_feedback_done.html" if is_htmx(request) else "thanks.html", ctx)
+
+
+@router.get("/s/{share_id}")
+def shared(request: Request, share_id: str) -> Response:
+    message = store(request).shared(share_id)
+    return render(request, "share.html", context(request, m=message, readonly=True))
+
+
+@router.get("/c/{doc_id}/{locator:path}")
+def clause_page(request: Request, doc_id: str, locator: str, hl: str | None = None) -> Response:
+    bot = loaded(request)
+    clause = bot.clause(doc_id, locator)
+    doc = bot.index.documents[doc_id]
+    spans = parse_spans(hl, len(clause.text))
+    previous, following = bot.neighbours(clause)
+    base = locator.split("@")[0]
+    others = [c for c in bot.document(doc_id)[1] if c.locator != locator and c.locator.split("@")[0] == base]
+    parallel = bot.index.clause(f"{doc.source.parallel}#{locator}") if doc.source.parallel else None
+    ctx = context(request, clause=clause, doc=doc, lines=lines(clause, spans), highlighted=bool(spans),
+                  label=clause_label(clause, pick_lang(request)),
+                  previous=previous, following=following, others=others, parallel=parallel,
+                  parallel_doc=bot.index.documents.get(parallel.doc_id) if parallel else None,
+                  citation=citation_text(doc.title, clause), line_view=lines)
+    return render(request, "clause.html", ctx)
+
+
+@router.get("/d/{doc_id}")
+def document_page(request: Request, doc_id: str) -> Response:
+    doc, clauses = loaded(request).document(doc_id)
+    groups: list[tuple[str, list[Any]]] = []
+    for c in clauses:
+        top = c.heading_path[0] if c.heading_path else ""
+        if not groups or groups[-1][0] != top:
+            groups.append((top, []))
+        groups[-1][1].append(c)
+    return render(request, "document.html", context(request, doc=doc, groups=groups, line_view=lines))
+
+
+@router.get("/sources")
+def sources_page(request: Request) -> Response:
+    bot = loaded(request)
+    counts = bot.index.manifest.get("documents", {})
+    return render(request, "sources.html", context(request, documents=list(bot.index.documents.values()),
+                                                   counts=counts))
+
+
+@router.get("/docs")
+def api_page(request: Request) -> Response:
+    """The API described from the OpenAPI schema, as a page that needs no script (the CSP allows "
+      "none inline)."""
+    schema = request.app.openapi()
+    components = schema.get("components", {}).get("schemas", {})
+    endpoints = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            fields: list[dict[str, Any]] = []
+            ref = (op.get("requestBody", {}).get("content", {}).get("application/json", {})
+                   .get("schema", {}).get("$ref", ""))
+            body = components.get(ref.rsplit("/", 1)[-1], {}) if ref else {}
+            required = set(body.get("required", ()))
+            for name, prop in body.get("properties", {}).items():
+                fields.append({"name": name, "required": name in required,
+                               "type": _type_name(prop), "description": prop.get("description", "")})
+            endpoints.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                              "description": op.get("description", ""), "fields": fields})
+    return render(request, "docs.html", context(request, endpoints=endpoints, api=schema.get("info", {})))
+
+
+def _type_name(prop: dict[str, Any]) -> str:
+    if "anyOf" in prop:
+        return " | ".join(_type_name(p) for p in prop["anyOf"])
+    if "enum" in prop:
+        return " | ".join(repr(v) for v in prop["enum"])
+    if prop.get("type") == "array":
+        return f"list[{_type_name(prop.get('items', {}))}]"
+    if "$ref" in prop:
+        return str(prop["$ref"].rsplit("/", 1)[-1])
+    return str(prop.get("type", "any"))
