@@ -96,14 +96,14 @@ def download(url: str, target: Path, *, timeout: float = TIMEOUT, max_bytes: int
             content_type = response.headers.get_content_type()
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise SourceError(f"{url} is {int(length) / 1e6:.0f} MB; the limit is {max_bytes / 1e6:.0f} MB.",
-                                  hint="Download it by hand and add the file, if it is really the document.")
+                raise SourceError(f"{url} is {_size(int(length))}, larger than the limit of {_size(max_bytes)}.",
+                                  hint="Download it by hand and add the file, if it is the document.")
             size = 0
             with target.open("wb") as out:
                 while chunk := response.read(64 * 1024):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise SourceError(f"{url} is larger than {max_bytes / 1e6:.0f} MB; download stopped.",
+                        raise SourceError(f"{url} is larger than the limit of {_size(max_bytes)}; download stopped.",
                                           hint="Download it by hand and add the file, if it is the document.")
                     out.write(chunk)
     except urllib.error.HTTPError as exc:
@@ -119,6 +119,10 @@ def download(url: str, target: Path, *, timeout: float = TIMEOUT, max_bytes: int
         raise SourceError(f"{url} is {content_type}, not a document the assistant reads.",
                           hint="Give the address of the PDF or of the HTML page itself.")
     return content_type
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} kB"
 
 
 def detect_format(data: bytes, name: str, content_type: str = "", url: str = "") -> str:
