@@ -16,7 +16,6 @@ of the EU recommendation as parallel texts.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import os
@@ -40,30 +39,58 @@ log = logging.getLogger(__name__)
 ADDED_DIR = "added"
 MAX_DOWNLOAD = 100 * 1024 * 1024
 TIMEOUT = 30.0
-_EXTENSIONS = {"pdf": ".pdf", "html": ".html", "eurlex": ".html", "text": ".txt", "markdown": ".md",
-               "sfs-json": ".json", "sfs-markdown": ".md"}
-_CONTENT_TYPES = {"application/pdf", "application/x-pdf", "text/html", "application/xhtml+xml", "text/plain",
-                  "text/markdown", "text/x-markdown", "application/json"}
+_EXTENSIONS = {
+    "pdf": ".pdf",
+    "html": ".html",
+    "eurlex": ".html",
+    "text": ".txt",
+    "markdown": ".md",
+    "sfs-json": ".json",
+    "sfs-markdown": ".md",
+}
+_CONTENT_TYPES = {
+    "application/pdf",
+    "application/x-pdf",
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "text/markdown",
+    "text/x-markdown",
+    "application/json",
+}
 
 _ELI = "http://data.europa.eu/eli/C/2024/3510/oj"
 RESERVED: dict[str, dict[str, str]] = {
     "eu-c-2024-3510": {
         "title": "Council Recommendation of 23 May 2024 on enhancing research security (C/2024/3510)",
-        "short": "C/2024/3510", "kind": "recommendation", "binding": "recommendation", "lang": "en",
-        "official_url": _ELI, "parallel": "eu-c-2024-3510-sv",
+        "short": "C/2024/3510",
+        "kind": "recommendation",
+        "binding": "recommendation",
+        "lang": "en",
+        "official_url": _ELI,
+        "parallel": "eu-c-2024-3510-sv",
     },
     "eu-c-2024-3510-sv": {
         "title": "Rådets rekommendation av den 23 maj 2024 om ökad forskningssäkerhet (C/2024/3510)",
-        "short": "C/2024/3510", "kind": "recommendation", "binding": "recommendation", "lang": "sv",
-        "official_url": _ELI, "parallel": "eu-c-2024-3510",
+        "short": "C/2024/3510",
+        "kind": "recommendation",
+        "binding": "recommendation",
+        "lang": "sv",
+        "official_url": _ELI,
+        "parallel": "eu-c-2024-3510",
     },
     "vr-riktlinjer-2024": {
         "title": "Ansvarsfull internationalisering – Delrapportering av ett regeringsuppdrag (U2024/01012)",
-        "short": "U2024/01012", "kind": "guideline", "binding": "guidance", "lang": "sv",
+        "short": "U2024/01012",
+        "kind": "guideline",
+        "binding": "guidance",
+        "lang": "sv",
     },
     "vr-riktlinjer": {
         "title": "Vägledande nationella riktlinjer för ansvarsfull internationalisering",
-        "kind": "guideline", "binding": "guidance", "lang": "sv",
+        "kind": "guideline",
+        "binding": "guidance",
+        "lang": "sv",
     },
 }
 
@@ -88,36 +115,48 @@ def download(url: str, target: Path, *, timeout: float = TIMEOUT, max_bytes: int
     """Fetch ``url`` into ``target``; return the content type. Only http(s), bounded in time and size."""
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
-        raise SourceError(f"{url}: only http and https addresses can be downloaded.",
-                          hint="For a local file give its path instead.")
+        raise SourceError(
+            f"{url}: only http and https addresses can be downloaded.",
+            hint="For a local file give its path instead.",
+        )
     request = urllib.request.Request(url, headers={"User-Agent": "vagvisare (sources add)", "Accept": "*/*"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked above
             content_type = response.headers.get_content_type()
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise SourceError(f"{url} is {_size(int(length))}, larger than the limit of {_size(max_bytes)}.",
-                                  hint="Download it by hand and add the file, if it is the document.")
+                raise SourceError(
+                    f"{url} is {_size(int(length))}, larger than the limit of {_size(max_bytes)}.",
+                    hint="Download it by hand and add the file, if it is the document.",
+                )
             size = 0
             with target.open("wb") as out:
                 while chunk := response.read(64 * 1024):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise SourceError(f"{url} is larger than the limit of {_size(max_bytes)}; download stopped.",
-                                          hint="Download it by hand and add the file, if it is the document.")
+                        raise SourceError(
+                            f"{url} is larger than the limit of {_size(max_bytes)}; download stopped.",
+                            hint="Download it by hand and add the file, if it is the document.",
+                        )
                     out.write(chunk)
     except urllib.error.HTTPError as exc:
-        raise SourceError(f"{url}: the server answered {exc.code} {exc.reason}.",
-                          hint="Check the address in a browser.") from None
+        raise SourceError(
+            f"{url}: the server answered {exc.code} {exc.reason}.", hint="Check the address in a browser."
+        ) from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise SourceError(f"{url}: download failed ({reason}).",
-                          hint=f"Check the address and the network; the timeout is {timeout:.0f} s.") from None
+        raise SourceError(
+            f"{url}: download failed ({reason}).",
+            hint=f"Check the address and the network; the timeout is {timeout:.0f} s.",
+        ) from None
     head = target.read_bytes()[:1024]
-    if content_type not in _CONTENT_TYPES and not (content_type == "application/octet-stream"
-                                                   and head.startswith(b"%PDF-")):
-        raise SourceError(f"{url} is {content_type}, not a document the assistant reads.",
-                          hint="Give the address of the PDF or of the HTML page itself.")
+    if content_type not in _CONTENT_TYPES and not (
+        content_type == "application/octet-stream" and head.startswith(b"%PDF-")
+    ):
+        raise SourceError(
+            f"{url} is {content_type}, not a document the assistant reads.",
+            hint="Give the address of the PDF or of the HTML page itself.",
+        )
     return content_type
 
 
@@ -132,8 +171,15 @@ def detect_format(data: bytes, name: str, content_type: str = "", url: str = "")
     if head.lstrip().startswith(b"%PDF-") or content_type in ("application/pdf", "application/x-pdf"):
         return "pdf"
     text = head.decode("utf-8", "replace").lower()
-    if suffix in (".html", ".htm", ".xhtml") or "html" in content_type or "<html" in text or "<!doctype html" in text:
-        if "eur-lex.europa.eu" in url or re.search(r'class="(oj-|eli-)', data[:400_000].decode("utf-8", "replace")):
+    if (
+        suffix in (".html", ".htm", ".xhtml")
+        or "html" in content_type
+        or "<html" in text
+        or "<!doctype html" in text
+    ):
+        if "eur-lex.europa.eu" in url or re.search(
+            r'class="(oj-|eli-)', data[:400_000].decode("utf-8", "replace")
+        ):
             return "eurlex"
         return "html"
     if suffix == ".json" or content_type == "application/json":
@@ -142,8 +188,10 @@ def detect_format(data: bytes, name: str, content_type: str = "", url: str = "")
         return "markdown"
     if suffix == ".txt" or content_type == "text/plain":
         return "text"
-    raise SourceError(f"{name}: cannot tell what kind of document this is.",
-                      hint="Give --format (one of pdf, html, eurlex, text, markdown).")
+    raise SourceError(
+        f"{name}: cannot tell what kind of document this is.",
+        hint="Give --format (one of pdf, html, eurlex, text, markdown).",
+    )
 
 
 # --- the manifest -----------------------------------------------------------------------------
@@ -165,7 +213,9 @@ def _table_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def write_manifest(manifest: Path, sources: list[Source], changed: dict[str, Source], added: Source | None) -> None:
+def write_manifest(
+    manifest: Path, sources: list[Source], changed: dict[str, Source], added: Source | None
+) -> None:
     """Rewrite the tables of changed sources in place, append a new one; comments stay. Atomic."""
     text = manifest.read_text(encoding="utf-8") if manifest.exists() else ""
     lines = text.splitlines()
@@ -196,8 +246,10 @@ def _fields(doc_id: str, existing: Source | None, given: dict[str, str]) -> dict
     values.update({k: v for k, v in given.items() if v})
     missing = [k for k in ("title", "kind", "binding") if not values.get(k)]
     if missing:
-        raise ConfigError(f"Adding {doc_id!r} needs {', '.join('--' + m for m in missing)}.",
-                          hint=f"Reserved ids that need none of them: {', '.join(sorted(RESERVED))}.")
+        raise ConfigError(
+            f"Adding {doc_id!r} needs {', '.join('--' + m for m in missing)}.",
+            hint=f"Reserved ids that need none of them: {', '.join(sorted(RESERVED))}.",
+        )
     values.setdefault("lang", "sv")
     for key, allowed in (("kind", KINDS), ("binding", BINDINGS), ("lang", LANGS)):
         if values[key] not in allowed:
@@ -207,10 +259,25 @@ def _fields(doc_id: str, existing: Source | None, given: dict[str, str]) -> dict
     return values
 
 
-def add_source(settings: Settings, location: str, *, doc_id: str, title: str = "", kind: str = "",
-               binding: str = "", lang: str = "", short: str = "", fmt: str = "", version: str = "",
-               as_of: str = "", official_url: str = "", parallel: str = "", replace_current: bool = False,
-               timeout: float = TIMEOUT, max_bytes: int = MAX_DOWNLOAD) -> AddResult:
+def add_source(
+    settings: Settings,
+    location: str,
+    *,
+    doc_id: str,
+    title: str = "",
+    kind: str = "",
+    binding: str = "",
+    lang: str = "",
+    short: str = "",
+    fmt: str = "",
+    version: str = "",
+    as_of: str = "",
+    official_url: str = "",
+    parallel: str = "",
+    replace_current: bool = False,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_DOWNLOAD,
+) -> AddResult:
     """Put a document into the corpus and the manifest (or a new version of one already there)."""
     if not DOC_ID.match(doc_id):
         raise ConfigError(f"doc_id {doc_id!r} is not valid.", hint="Use lower case letters, digits and '-'.")
@@ -219,13 +286,28 @@ def add_source(settings: Settings, location: str, *, doc_id: str, title: str = "
     by_id = {s.doc_id: s for s in sources}
     existing = by_id.get(doc_id)
     if existing and not replace_current:
-        raise ConfigError(f"{doc_id!r} is already in {settings.manifest}.",
-                          hint="To add a newer version of it, repeat the command with --replace.")
+        raise ConfigError(
+            f"{doc_id!r} is already in {settings.manifest}.",
+            hint="To add a newer version of it, repeat the command with --replace.",
+        )
     if replace_current and not existing:
-        raise ConfigError(f"--replace: there is no source {doc_id!r} in {settings.manifest} to replace.",
-                          hint="Leave out --replace to add it as a new source.")
-    values = _fields(doc_id, existing, {"title": title, "kind": kind, "binding": binding, "lang": lang,
-                                        "short": short, "as_of": as_of, "official_url": official_url})
+        raise ConfigError(
+            f"--replace: there is no source {doc_id!r} in {settings.manifest} to replace.",
+            hint="Leave out --replace to add it as a new source.",
+        )
+    values = _fields(
+        doc_id,
+        existing,
+        {
+            "title": title,
+            "kind": kind,
+            "binding": binding,
+            "lang": lang,
+            "short": short,
+            "as_of": as_of,
+            "official_url": official_url,
+        },
+    )
 
     corpus = settings.corpus_dir
     corpus.mkdir(parents=True, exist_ok=True)
@@ -237,7 +319,9 @@ def add_source(settings: Settings, location: str, *, doc_id: str, title: str = "
         else:
             given = Path(location)
             if not given.is_file():
-                raise SourceError(f"{given} does not exist or is not a file.", hint="Give the path of the document.")
+                raise SourceError(
+                    f"{given} does not exist or is not a file.", hint="Give the path of the document."
+                )
             shutil.copyfile(given, incoming)
         data = incoming.read_bytes()
         fmt = fmt or detect_format(data, location, content_type, location if is_url(location) else "")
@@ -245,11 +329,20 @@ def add_source(settings: Settings, location: str, *, doc_id: str, title: str = "
             raise ConfigError(f"Unknown format {fmt!r}.", hint=f"Use one of {', '.join(FORMATS)}.")
         sha = hashlib.sha256(data).hexdigest()
         if existing and (existing.sha256 == sha or _file_sha(corpus / existing.path) == sha):
-            raise ConfigError(f"{location} is the same file as the current version of {doc_id!r}; nothing to do.")
+            raise ConfigError(
+                f"{location} is the same file as the current version of {doc_id!r}; nothing to do."
+            )
 
-        # read and segment it now, so that a file the pipeline cannot use is refused before anything is written
-        trial = Source(doc_id=doc_id, title=values["title"], kind=values["kind"], binding=values["binding"],
-                       lang=values["lang"], format=fmt, path=str(incoming))
+        # read and segment it now: a file the pipeline cannot use is refused before anything is written
+        trial = Source(
+            doc_id=doc_id,
+            title=values["title"],
+            kind=values["kind"],
+            binding=values["binding"],
+            lang=values["lang"],
+            format=fmt,
+            path=str(incoming),
+        )
         clauses, _ = segment(read_source(trial, corpus), today)
         check_clauses(doc_id, clauses)
 
@@ -267,10 +360,19 @@ def add_source(settings: Settings, location: str, *, doc_id: str, title: str = "
 
     partner = parallel or values.get("parallel", "")
     partner = partner if partner in by_id and partner != doc_id else ""
-    fields = {k: v for k, v in values.items() if k in Source.__dataclass_fields__ and k not in ("line", "aliases")}
-    fields.update(doc_id=doc_id, format=fmt, path=relative.as_posix(), sha256=sha, parallel=partner,
-                  url=location if is_url(location) else "", version=new_version,
-                  added=today.isoformat())
+    fields = {
+        k: v for k, v in values.items() if k in Source.__dataclass_fields__ and k not in ("line", "aliases")
+    }
+    fields.update(
+        doc_id=doc_id,
+        format=fmt,
+        path=relative.as_posix(),
+        sha256=sha,
+        parallel=partner,
+        url=location if is_url(location) else "",
+        version=new_version,
+        added=today.isoformat(),
+    )
     aliases = tuple(existing.aliases) if existing else ()
     new_source = Source(**fields, aliases=aliases)  # type: ignore[arg-type]
     changed: dict[str, Source] = {}

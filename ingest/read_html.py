@@ -29,18 +29,105 @@ from ingest.sources import Source
 MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 200  # deeper nesting is flattened: no page needs it, and it keeps the tree walk bounded
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-         "wbr", "keygen"}
-_DROP = {"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "canvas", "head", "select",
-         "button", "form", "dialog", "input", "textarea", "audio", "video", "map"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+    "keygen",
+}
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "canvas",
+    "head",
+    "select",
+    "button",
+    "form",
+    "dialog",
+    "input",
+    "textarea",
+    "audio",
+    "video",
+    "map",
+}
 _BOILERPLATE_TAGS = {"nav", "header", "footer", "aside"}
 _BOILERPLATE = re.compile(
     r"(^|[\s_-])(cookie|cookies|consent|gdpr|banner|breadcrumbs?|nav|navbar|navigation|menu|footer|sidebar|share|"
-    r"social|skip|skiplink|toolbar|pagination|related|newsletter)($|[\s_-])", re.I)
-_BLOCK = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody",
-          "tfoot", "tr", "td", "th", "blockquote", "pre", "figure", "figcaption", "caption", "address", "h1", "h2",
-          "h3", "h4", "h5", "h6", "hr", "br", "header", "footer", "nav", "aside", "details", "summary", "center"}
-_CLOSES_P = _BLOCK - {"br", "td", "th", "tr", "li", "dt", "dd", "caption", "thead", "tbody", "tfoot", "figcaption"}
+    r"social|skip|skiplink|toolbar|pagination|related|newsletter)($|[\s_-])",
+    re.I,
+)
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "caption",
+    "address",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "br",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "details",
+    "summary",
+    "center",
+}
+_CLOSES_P = _BLOCK - {
+    "br",
+    "td",
+    "th",
+    "tr",
+    "li",
+    "dt",
+    "dd",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "figcaption",
+}
 _HEADING = re.compile(r"^h([1-6])$")
 _LABEL = re.compile(r"^(?:\(\d{1,3}\)|\d{1,3}\.|\(?[a-z]\)|\(?[ivx]{1,5}\)|[—–-])$")
 
@@ -124,25 +211,34 @@ def _decode(data: bytes, path: Path, source: Source) -> str:
             return data.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             continue
-    raise SourceError(f"{source.doc_id}: {path} is not text in its declared encoding ({declared}).",
-                      hint="Save the page again as UTF-8, or check that `format` is right for this file.")
+    raise SourceError(
+        f"{source.doc_id}: {path} is not text in its declared encoding ({declared}).",
+        hint="Save the page again as UTF-8, or check that `format` is right for this file.",
+    )
 
 
 def parse(data: bytes, path: Path, source: Source) -> Node:
     if len(data) > MAX_BYTES:
-        raise SourceError(f"{source.doc_id}: {path} is {len(data) / 1e6:.0f} MB; the limit for a page is "
-                          f"{MAX_BYTES / 1e6:.0f} MB.", hint="Check that this is the right file.")
+        raise SourceError(
+            f"{source.doc_id}: {path} is {len(data) / 1e6:.0f} MB; the limit for a page is "
+            f"{MAX_BYTES / 1e6:.0f} MB.",
+            hint="Check that this is the right file.",
+        )
     text = _decode(data, path, source)
     if "\x00" in text:
-        raise SourceError(f"{source.doc_id}: {path} is binary, not an HTML page.",
-                          hint="Check `format` in the manifest (a PDF is format = \"pdf\").")
+        raise SourceError(
+            f"{source.doc_id}: {path} is binary, not an HTML page.",
+            hint='Check `format` in the manifest (a PDF is format = "pdf").',
+        )
     builder = _TreeBuilder()
     try:
         builder.feed(text)
         builder.close()
     except (AssertionError, ValueError, IndexError) as exc:  # html.parser's rare complaints about markup
-        raise SourceError(f"{source.doc_id}: {path} cannot be parsed as HTML ({exc}).",
-                          hint="Save the page again from a browser.") from None
+        raise SourceError(
+            f"{source.doc_id}: {path} cannot be parsed as HTML ({exc}).",
+            hint="Save the page again from a browser.",
+        ) from None
     return builder.root
 
 
@@ -240,8 +336,11 @@ class _Flattener:
 
 
 def _is_bold(node: Node) -> bool:
-    return node.tag in ("b", "strong") or "bold" in node.cls() or "font-weight:bold" in node.attrs.get(
-        "style", "").replace(" ", "")
+    return (
+        node.tag in ("b", "strong")
+        or "bold" in node.cls()
+        or "font-weight:bold" in node.attrs.get("style", "").replace(" ", "")
+    )
 
 
 def _join_labels(paras: list[_Para]) -> list[_Para]:
@@ -259,8 +358,13 @@ def _join_labels(paras: list[_Para]) -> list[_Para]:
 
 
 def is_eurlex(root: Node) -> bool:
-    marks = _find(root, lambda n: re.search(r"\b(oj-|eli-)", n.cls()) is not None
-                  or re.match(r"^(rct|enc|anx|pbl|tit)_", n.attrs.get("id", "")) is not None)
+    marks = _find(
+        root,
+        lambda n: (
+            re.search(r"\b(oj-|eli-)", n.cls()) is not None
+            or re.match(r"^(rct|enc|anx|pbl|tit)_", n.attrs.get("id", "")) is not None
+        ),
+    )
     return len(marks) >= 3
 
 
@@ -271,7 +375,8 @@ def _eurlex_skip(node: Node) -> bool:
     if node.tag == "a" and node.attrs.get("id", "").startswith(("ntc", "ntr")):  # footnote markers "(5)"
         return True
     return node.tag == "a" and "oj-note-tag" in " ".join(
-        c.cls() for c in node.children if isinstance(c, Node))
+        c.cls() for c in node.children if isinstance(c, Node)
+    )
 
 
 def _eurlex_kind(cls: str) -> str:
@@ -304,16 +409,21 @@ def eurlex_document(source: Source, path: Path, root: Node) -> ReadDocument:
             title_parts.append(para.text)
         elif kind == "title":
             blocks.append(Block(para.text, heading_level=1, explicit=True))  # "ANNEX"
-        elif kind == "heading" or (para.bold and len(para.text) < 200 and not _LABEL.match(para.text.split(" ")[0])):
+        elif kind == "heading" or (
+            para.bold and len(para.text) < 200 and not _LABEL.match(para.text.split(" ")[0])
+        ):
             blocks.append(Block(para.text, heading_level=2, explicit=True))
         else:
             blocks.append(Block(para.text, explicit=True))
     if not any(b.heading_level is None for b in blocks):
-        raise SourceError(f"{source.doc_id}: {path} has EUR-Lex markup but no text under its title.",
-                          hint="Save the act's full text page (…/TXT/HTML/?uri=…), not its summary or a search page.")
+        raise SourceError(
+            f"{source.doc_id}: {path} has EUR-Lex markup but no text under its title.",
+            hint="Save the act's full text page (…/TXT/HTML/?uri=…), not its summary or a search page.",
+        )
     title = " ".join(title_parts) or _page_title(root) or source.title
-    return ReadDocument(source.doc_id, title, source.lang, "eurlex", blocks,
-                        {"as_of": source.as_of, "official_title": title})
+    return ReadDocument(
+        source.doc_id, title, source.lang, "eurlex", blocks, {"as_of": source.as_of, "official_title": title}
+    )
 
 
 # --- other web pages ------------------------------------------------------------------------
@@ -322,19 +432,31 @@ def eurlex_document(source: Source, path: Path, root: Node) -> ReadDocument:
 def _boilerplate(node: Node) -> bool:
     if node.tag in _BOILERPLATE_TAGS:
         return True
-    marks = " ".join((node.attrs.get("id", ""), node.cls(), node.attrs.get("role", ""),
-                      node.attrs.get("aria-label", "")))
-    return bool(marks.strip()) and _BOILERPLATE.search(marks) is not None or node.attrs.get(
-        "role", "") in ("navigation", "banner", "contentinfo", "complementary", "search", "dialog") or (
-        "hidden" in node.attrs or node.attrs.get("aria-hidden") == "true")
+    marks = " ".join(
+        (node.attrs.get("id", ""), node.cls(), node.attrs.get("role", ""), node.attrs.get("aria-label", ""))
+    )
+    return (
+        bool(marks.strip())
+        and _BOILERPLATE.search(marks) is not None
+        or node.attrs.get("role", "")
+        in ("navigation", "banner", "contentinfo", "complementary", "search", "dialog")
+        or ("hidden" in node.attrs or node.attrs.get("aria-hidden") == "true")
+    )
 
 
 def _main_content(root: Node) -> Node:
-    for pred in (lambda n: n.tag == "main", lambda n: n.attrs.get("role") == "main",
-                 lambda n: n.tag == "article",
-                 lambda n: re.search(r"(^|[\s_-])(main|content|article)($|[\s_-])",
-                                     f"{n.attrs.get('id', '')} {n.cls()}", re.I) is not None
-                 and n.tag in ("div", "section")):
+    for pred in (
+        lambda n: n.tag == "main",
+        lambda n: n.attrs.get("role") == "main",
+        lambda n: n.tag == "article",
+        lambda n: (
+            re.search(
+                r"(^|[\s_-])(main|content|article)($|[\s_-])", f"{n.attrs.get('id', '')} {n.cls()}", re.I
+            )
+            is not None
+            and n.tag in ("div", "section")
+        ),
+    ):
         found = [n for n in _find(root, pred) if not _boilerplate(n)]
         if found:
             return max(found, key=lambda n: len(n.text()))
@@ -370,22 +492,40 @@ def read_html_page(source: Source, path: Path) -> ReadDocument:
             list_open = False
             continue
         item = para.tag == "li"
-        if item and blocks and blocks[-1].heading_level is None and (list_open or blocks[-1].text.endswith(":")):
-            blocks[-1] = Block(blocks[-1].text + "\n" + para.text, explicit=True)  # a list stays with its lead-in
+        if (
+            item
+            and blocks
+            and blocks[-1].heading_level is None
+            and (list_open or blocks[-1].text.endswith(":"))
+        ):
+            blocks[-1] = Block(
+                blocks[-1].text + "\n" + para.text, explicit=True
+            )  # a list stays with its lead-in
         else:
             blocks.append(Block(para.text, explicit=True))
         list_open = item
     if not any(b.heading_level is None for b in blocks):
-        raise SourceError(f"{source.doc_id}: {path} has no readable text in its main content.",
-                          hint="Save the page's HTML as the browser shows it, or check that this is the right page.")
-    numbered = sum(1 for b in blocks if b.heading_level is not None
-                   and (heading_number(b.text) is not None or NAMED.match(b.text)))
+        raise SourceError(
+            f"{source.doc_id}: {path} has no readable text in its main content.",
+            hint="Save the page's HTML as the browser shows it, or check that this is the right page.",
+        )
+    numbered = sum(
+        1
+        for b in blocks
+        if b.heading_level is not None and (heading_number(b.text) is not None or NAMED.match(b.text))
+    )
     structure = "text"
     if numbered >= 2:
         structure = "numbered"
         blocks = [_numbered_level(b) for b in blocks]
-    return ReadDocument(source.doc_id, title or _page_title(root) or source.title, source.lang, structure, blocks,
-                        {"as_of": source.as_of})
+    return ReadDocument(
+        source.doc_id,
+        title or _page_title(root) or source.title,
+        source.lang,
+        structure,
+        blocks,
+        {"as_of": source.as_of},
+    )
 
 
 def _numbered_level(block: Block) -> Block:

@@ -52,7 +52,20 @@ _PAGE_NUMBER = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?:;…]['’”»)]*$")
 _LIST_START = re.compile(r"^(?:[•·▪◦●■–—-]\s|\(?[a-zåäö]\)\s|\d{1,2}\)\s)")
-_CONJUNCTIONS = {"och", "eller", "samt", "respektive", "resp.", "till", "som", "men", "utan", "and", "or", "nor"}
+_CONJUNCTIONS = {
+    "och",
+    "eller",
+    "samt",
+    "respektive",
+    "resp.",
+    "till",
+    "som",
+    "men",
+    "utan",
+    "and",
+    "or",
+    "nor",
+}
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 
 
@@ -93,7 +106,9 @@ class PdfText:
     """The text layer of a PDF: lines per page, what was taken away, and the page labels."""
 
     pages: list[list[Line]]
-    boxes: dict[int, tuple[float, float]] = field(default_factory=dict)  # page → (bottom, top) of its media box
+    boxes: dict[int, tuple[float, float]] = field(
+        default_factory=dict
+    )  # page → (bottom, top) of its media box
     page_labels: dict[int, str] = field(default_factory=dict)
     removed: Counter[str] = field(default_factory=Counter)
 
@@ -110,15 +125,27 @@ def _open(data: bytes, path: Path, source: Source) -> Any:
     from pypdf.errors import DependencyError
 
     if len(data) > MAX_BYTES:
-        raise _fail(source, path, f"is {len(data) / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
-                    "Split the document or check that this is the right file.")
+        raise _fail(
+            source,
+            path,
+            f"is {len(data) / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
+            "Split the document or check that this is the right file.",
+        )
     if b"%PDF-" not in data[:1024]:
         kind = "an HTML page" if b"<html" in data[:2048].lower() else "something else"
-        raise _fail(source, path, f"is not a PDF (no %PDF- header; it looks like {kind}).",
-                    "Download the PDF itself, or set `format` in the manifest to what the file is.")
+        raise _fail(
+            source,
+            path,
+            f"is not a PDF (no %PDF- header; it looks like {kind}).",
+            "Download the PDF itself, or set `format` in the manifest to what the file is.",
+        )
     if b"%%EOF" not in data.rstrip(b"\x00\r\n\t ")[-2048:]:
-        raise _fail(source, path, "ends without %%EOF: the PDF is truncated (an interrupted download?).",
-                    "Download or copy the file again.")
+        raise _fail(
+            source,
+            path,
+            "ends without %%EOF: the PDF is truncated (an interrupted download?).",
+            "Download or copy the file again.",
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -127,17 +154,29 @@ def _open(data: bytes, path: Path, source: Source) -> Any:
                 try:
                     opened = reader.decrypt("")
                 except DependencyError:
-                    raise _fail(source, path, "is encrypted with AES, which needs the `cryptography` package.",
-                                "Install it (`pip install cryptography`) or supply an unencrypted copy.") from None
+                    raise _fail(
+                        source,
+                        path,
+                        "is encrypted with AES, which needs the `cryptography` package.",
+                        "Install it (`pip install cryptography`) or supply an unencrypted copy.",
+                    ) from None
                 if not opened:
-                    raise _fail(source, path, "is encrypted with a password; its text cannot be read.",
-                                "Ask the publisher for an unprotected copy, or save one without the password.")
+                    raise _fail(
+                        source,
+                        path,
+                        "is encrypted with a password; its text cannot be read.",
+                        "Ask the publisher for an unprotected copy, or save one without the password.",
+                    )
             count = len(reader.pages)
     except SourceError:
         raise
     except Exception as exc:  # pypdf raises many types on damaged input; all mean the same here
-        raise _fail(source, path, f"is damaged and cannot be opened ({type(exc).__name__}: {str(exc)[:120]}).",
-                    "Download or copy the file again, or open and re-save it in a PDF program.") from None
+        raise _fail(
+            source,
+            path,
+            f"is damaged and cannot be opened ({type(exc).__name__}: {str(exc)[:120]}).",
+            "Download or copy the file again, or open and re-save it in a PDF program.",
+        ) from None
     if count == 0:
         raise _fail(source, path, "has no pages.", "Check that this is the right file.")
     if count > MAX_PAGES:
@@ -180,25 +219,37 @@ def _page_lines(page: Any, number: int) -> list[Line]:
         if text.strip():
             sizes: Counter[float] = state["sizes"]
             size = sizes.most_common(1)[0][0] if sizes else 0.0
-            lines.append(Line(text, number, state["y"], state["x"], size,
-                              state["chars"] > 0 and state["bold"] >= 0.6 * state["chars"]))
+            lines.append(
+                Line(
+                    text,
+                    number,
+                    state["y"],
+                    state["x"],
+                    size,
+                    state["chars"] > 0 and state["bold"] >= 0.6 * state["chars"],
+                )
+            )
         state.update(y=None, x=None, sizes=Counter(), bold=0, chars=0)
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if not text:
             return
+        x: float | None
+        y: float | None
         try:
-            a, b, c, d, e, f = (float(v) for v in tm)
+            _, _, c, d, e, f = (float(v) for v in tm)
             ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
             x, y = e * ca + f * cc + ce, e * cb + f * cd + cf
             scale = math.hypot(c * ca + d * cc, c * cb + d * cd) or 1.0
             effective = round(float(size) * scale, 1)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError):  # a damaged matrix: the text is kept, its position is not
             x = y = None
             effective = 0.0
-        if not all(v is None or math.isfinite(v) for v in (x, y)) or not math.isfinite(effective):
+        if not (
+            x is not None and y is not None and math.isfinite(x) and math.isfinite(y)
+        ) or not math.isfinite(effective):
             x = y = None
-            effective = 0.0
+            effective = 0.0 if not math.isfinite(effective) else effective
         bold = _is_bold(font)
         pieces = _clean_text(text).split("\n")
         for i, piece in enumerate(pieces):
@@ -223,15 +274,26 @@ def _merge_fragments(fragments: list[Line]) -> list[Line]:
     lines: list[Line] = []
     for frag in fragments:
         last = lines[-1] if lines else None
-        if last is not None and last.y is not None and frag.y is not None and last.x is not None \
-                and frag.x is not None and abs(last.y - frag.y) < 0.3 * max(last.size, frag.size, 1.0) \
-                and frag.x > last.x:
+        if (
+            last is not None
+            and last.y is not None
+            and frag.y is not None
+            and last.x is not None
+            and frag.x is not None
+            and abs(last.y - frag.y) < 0.3 * max(last.size, frag.size, 1.0)
+            and frag.x > last.x
+        ):
             size = max(last.size, 1.0)
             gap = frag.x - (last.x + len(last.text) * 0.45 * size)  # about 0.45 em per character
-            glue = " " if gap > 0.1 * size and not last.text.endswith(" ") and not frag.text.startswith(" ") else ""
+            glue = (
+                " "
+                if gap > 0.1 * size and not last.text.endswith(" ") and not frag.text.startswith(" ")
+                else ""
+            )
             main = last if len(last.text.strip()) >= len(frag.text.strip()) else frag
-            lines[-1] = Line(last.text + glue + frag.text, last.page, last.y, last.x, main.size,
-                             last.bold and frag.bold)
+            lines[-1] = Line(
+                last.text + glue + frag.text, last.page, last.y, last.x, main.size, last.bold and frag.bold
+            )
             continue
         lines.append(frag)
     return lines
@@ -257,11 +319,19 @@ def extract(data: bytes, path: Path, source: Source) -> PdfText:
             except RecursionError:
                 raise _fail(source, path, f"page {number} is nested too deeply to read.") from None
             except Exception as exc:  # damaged content streams: same reasoning as in _open
-                raise _fail(source, path, f"page {number} cannot be read ({type(exc).__name__}: {str(exc)[:120]}).",
-                            "Open and re-save the file in a PDF program, or supply another copy.") from None
+                raise _fail(
+                    source,
+                    path,
+                    f"page {number} cannot be read ({type(exc).__name__}: {str(exc)[:120]}).",
+                    "Open and re-save the file in a PDF program, or supply another copy.",
+                ) from None
             if time.monotonic() - started > TIME_LIMIT:
-                raise _fail(source, path, f"took more than {TIME_LIMIT:.0f} s to read (at page {number}).",
-                            "The file may be damaged; open and re-save it in a PDF program.")
+                raise _fail(
+                    source,
+                    path,
+                    f"took more than {TIME_LIMIT:.0f} s to read (at page {number}).",
+                    "The file may be damaged; open and re-save it in a PDF program.",
+                )
         try:
             labels = {i + 1: str(label) for i, label in enumerate(reader.page_labels)}
         except Exception:  # page labels are optional and often malformed
@@ -269,9 +339,12 @@ def extract(data: bytes, path: Path, source: Source) -> PdfText:
     with_text = sum(1 for lines in pages if sum(len(ln.text.strip()) for ln in lines) >= 40)
     total = sum(len(ln.text.strip()) for lines in pages for ln in lines)
     if total == 0 or with_text < max(1, len(pages) // 2):
-        raise _fail(source, path,
-                    f"has no text layer on {len(pages) - with_text} of {len(pages)} pages: it looks scanned.",
-                    "Run OCR on it first (for example `ocrmypdf in.pdf out.pdf`) and add the OCR'd file.")
+        raise _fail(
+            source,
+            path,
+            f"has no text layer on {len(pages) - with_text} of {len(pages)} pages: it looks scanned.",
+            "Run OCR on it first (for example `ocrmypdf in.pdf out.pdf`) and add the OCR'd file.",
+        )
     if labels and all(label == str(i) for i, label in labels.items()):
         labels = {}
     return PdfText(pages, boxes, labels)
@@ -291,7 +364,9 @@ def _band(lines: list[Line], box: tuple[float, float] | None) -> list[int]:
     margin = 0.12 * (top - bottom)
     by_y = sorted(placed, key=lambda i: lines[i].y or 0.0)
     ends = set(by_y[:3]) | set(by_y[-3:])
-    return sorted(i for i in ends if (lines[i].y or 0.0) >= top - margin or (lines[i].y or 0.0) <= bottom + margin)
+    return sorted(
+        i for i in ends if (lines[i].y or 0.0) >= top - margin or (lines[i].y or 0.0) <= bottom + margin
+    )
 
 
 def _furniture_key(text: str) -> str:
@@ -344,7 +419,11 @@ def remove_contents(text: PdfText) -> dict[str, str]:
         titled = any(_TOC_TITLE.match(clean_line(ln.text)) for ln in lines[:4])
         dotted = sum(1 for ln in lines if re.search(r"[.·…_]{4,}\s*\S+$", ln.text))
         share = len(found) / len(lines)
-        is_toc = (titled and len(found) >= 2) or (dotted >= 3 and share >= 0.5) or (previous_was_toc and share >= 0.6)
+        is_toc = (
+            (titled and len(found) >= 2)
+            or (dotted >= 3 and share >= 0.5)
+            or (previous_was_toc and share >= 0.6)
+        )
         if is_toc:
             for title, _page in found:
                 m = NUMBERED.match(title) or NAMED.match(title)
@@ -375,14 +454,23 @@ def _layout(pages: list[list[Line]]) -> _Layout:
             bold_chars += n if ln.bold else 0
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
     has_cues = any(size >= body_size + 0.9 for size in sizes) or 0 < bold_chars < 0.5 * chars
-    body_lengths = sorted(len(clean_line(ln.text)) for lines in pages for ln in lines
-                          if abs(ln.size - body_size) < 0.5 and not ln.bold)
+    body_lengths = sorted(
+        len(clean_line(ln.text))
+        for lines in pages
+        for ln in lines
+        if abs(ln.size - body_size) < 0.5 and not ln.bold
+    )
     full_line = body_lengths[int(0.9 * (len(body_lengths) - 1))] if body_lengths else 80
     gaps = []
     for lines in pages:
         for a, b in zip(lines, lines[1:], strict=False):
-            if a.y is not None and b.y is not None and abs(a.size - body_size) < 0.5 \
-                    and abs(b.size - body_size) < 0.5 and 0 < a.y - b.y < 4 * max(body_size, 1):
+            if (
+                a.y is not None
+                and b.y is not None
+                and abs(a.size - body_size) < 0.5
+                and abs(b.size - body_size) < 0.5
+                and 0 < a.y - b.y < 4 * max(body_size, 1)
+            ):
                 gaps.append(a.y - b.y)
     gaps.sort()
     leading = gaps[len(gaps) // 2] if gaps else 0.0
@@ -473,8 +561,12 @@ def join_lines(lines: list[str], words: set[str], hyphenated: set[str]) -> str:
         if out.endswith("-") and len(out) >= 2 and out[-2].isalnum() and nxt[:1].isalnum():
             head = re.search(r"([^\W\d_]+)-$", out)
             tail = re.match(r"[^\W\d_]+", nxt)
-            written_with_hyphen = bool(head and tail) and f"{head.group(1)}-{tail.group(0)}".lower() in hyphenated \
-                and (head.group(1) + tail.group(0)).lower() not in words  # type: ignore[union-attr]
+            written_with_hyphen = (
+                head is not None
+                and tail is not None
+                and f"{head.group(1)}-{tail.group(0)}".lower() in hyphenated
+                and (head.group(1) + tail.group(0)).lower() not in words
+            )
             if nxt.lower() in _CONJUNCTIONS:
                 out = out + " " + line  # "forsknings- och"
             elif out[-2].islower() and nxt[:1].islower() and not written_with_hyphen:
@@ -497,7 +589,7 @@ def _plausible_next(number: str, previous: str | None) -> bool:
 
 
 def heading_number(text: str) -> str | None:
-    """"4.2" for a numbered heading ("4.2 Riskbedömning"); None for anything else."""
+    """ "4.2" for a numbered heading ("4.2 Riskbedömning"); None for anything else."""
     m = NUMBERED.match(text)
     if not m or not m.group("title")[:1].isupper():
         return None
@@ -520,13 +612,19 @@ def _unstyled_heading(first: str, layout: _Layout, toc: dict[str, str], previous
         return False
     if _heading_key(first) in toc:
         return True
-    if layout.has_cues or len(first) > 100 or _SENTENCE_END.search(first) or len(first) >= 0.8 * layout.full_line:
+    if (
+        layout.has_cues
+        or len(first) > 100
+        or _SENTENCE_END.search(first)
+        or len(first) >= 0.8 * layout.full_line
+    ):
         return False
     return number is None or _plausible_next(number, previous)
 
 
-def _classify(paragraphs: list[_Paragraph], layout: _Layout, toc: dict[str, str],
-              words: set[str], hyphenated: set[str]) -> list[_Heading | _Paragraph]:
+def _classify(
+    paragraphs: list[_Paragraph], layout: _Layout, toc: dict[str, str], words: set[str], hyphenated: set[str]
+) -> list[_Heading | _Paragraph]:
     """Decide which paragraphs are headings; split a heading glued to its first paragraph."""
     items: list[_Heading | _Paragraph] = []
     previous: str | None = None
@@ -535,15 +633,25 @@ def _classify(paragraphs: list[_Paragraph], layout: _Layout, toc: dict[str, str]
             text = join_lines([ln.text for ln in paragraph.lines], words, hyphenated)
             number = heading_number(text)
             previous = number or previous
-            items.append(_Heading(text, max(ln.size for ln in paragraph.lines), paragraph.page,
-                                  number or "", bool(NAMED.match(text))))
+            items.append(
+                _Heading(
+                    text,
+                    max(ln.size for ln in paragraph.lines),
+                    paragraph.page,
+                    number or "",
+                    bool(NAMED.match(text)),
+                )
+            )
             continue
         first = clean_line(paragraph.lines[0].text)
         if _unstyled_heading(first, layout, toc, previous):
             number = heading_number(first)
             previous = number or previous
-            items.append(_Heading(first, paragraph.lines[0].size, paragraph.page, number or "",
-                                  bool(NAMED.match(first))))
+            items.append(
+                _Heading(
+                    first, paragraph.lines[0].size, paragraph.page, number or "", bool(NAMED.match(first))
+                )
+            )
             if len(paragraph.lines) > 1:
                 items.append(_Paragraph(paragraph.lines[1:]))
             continue
@@ -588,8 +696,11 @@ def read_pdf(source: Source, path: Path) -> ReadDocument:
     page_ends: dict[str, int] = {}
     for i, item in enumerate(items):
         if cover_page and item.page == 1:
-            cover.append(item.text if isinstance(item, _Heading) else
-                         join_lines([ln.text for ln in item.lines], words, hyphenated))
+            cover.append(
+                item.text
+                if isinstance(item, _Heading)
+                else join_lines([ln.text for ln in item.lines], words, hyphenated)
+            )
             continue
         if isinstance(item, _Heading):
             level = levels[i] if has_numbers else (2 if levels[i] == 1 else 3)
@@ -602,8 +713,12 @@ def read_pdf(source: Source, path: Path) -> ReadDocument:
             page_ends[str(len(blocks))] = item.page_end
         blocks.append(Block(body, page=item.page, explicit=True))
     if not any(b.heading_level is None for b in blocks):
-        raise _fail(source, path, "has text only on its cover page, or only headings.",
-                    "Check that this is the document itself and not a cover or a form.")
+        raise _fail(
+            source,
+            path,
+            "has text only on its cover page, or only headings.",
+            "Check that this is the document itself and not a cover or a form.",
+        )
 
     meta: dict[str, object] = {
         "as_of": source.as_of,
@@ -614,5 +729,9 @@ def read_pdf(source: Source, path: Path) -> ReadDocument:
     }
     if text.page_labels:
         meta["page_labels"] = {str(k): v for k, v in sorted(text.page_labels.items())}
-    log.debug("%s: %d blocks from %d pages (%s)", source.doc_id, len(blocks), len(text.pages), dict(text.removed))
-    return ReadDocument(source.doc_id, source.title, source.lang, "numbered" if has_numbers else "text", blocks, meta)
+    log.debug(
+        "%s: %d blocks from %d pages (%s)", source.doc_id, len(blocks), len(text.pages), dict(text.removed)
+    )
+    return ReadDocument(
+        source.doc_id, source.title, source.lang, "numbered" if has_numbers else "text", blocks, meta
+    )

@@ -24,7 +24,9 @@ _POINT = re.compile(r"^(\d{1,3})\.\s+(.*)$", re.S)
 _SUBPOINT = re.compile(r"^\(?([a-z])\)\s+(.*)$", re.S)
 _ROMAN = re.compile(r"^\(?([ivx]{1,5})\)\s+(.*)$", re.S)
 _WHEREAS = re.compile(r"^(whereas|av följande skäl|med beaktande av följande)\s*:?$", re.I)
-_FORMULA = re.compile(r"(RECOMMEND|REKOMMEND|ADOPTED|ANTAGIT|HAS DECIDED|HAR BESLUTAT|BESLUTAT FÖLJANDE)", re.I)
+_FORMULA = re.compile(
+    r"(RECOMMEND|REKOMMEND|ADOPTED|ANTAGIT|HAS DECIDED|HAR BESLUTAT|BESLUTAT FÖLJANDE)", re.I
+)
 _FINAL = re.compile(r"^(Done at|Utfärdad i|Utfärdat i)\b", re.I)
 _ANNEX = re.compile(r"^(ANNEX|BILAGA)(?:\s+([IVXLC]+|\d+))?\s*$", re.I)
 _WORDS = {
@@ -44,7 +46,11 @@ class _Draft:
 
 def _upper_formula(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters) and text.rstrip().endswith(":")
+    return (
+        bool(letters)
+        and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+        and text.rstrip().endswith(":")
+    )
 
 
 class _EurlexSegmenter:
@@ -69,8 +75,11 @@ class _EurlexSegmenter:
     def _point_label(self, number: str, letter: str = "") -> str:
         if not letter:
             return f"{self.words['point']} {number}"
-        return f"{self.words['point']} {number} {letter}" if self.doc.lang == "sv" else \
-            f"{self.words['point']} {number}({letter})"
+        return (
+            f"{self.words['point']} {number} {letter}"
+            if self.doc.lang == "sv"
+            else f"{self.words['point']} {number}({letter})"
+        )
 
     def _enacting_path(self) -> tuple[str, ...]:
         return tuple(x for x in (self.formula, *self.headings) if x)
@@ -90,7 +99,10 @@ class _EurlexSegmenter:
                 continue
             if self.mode == "annex":
                 if block.heading_level is not None and self.drafts and not self.drafts[-1].blocks:
-                    self.drafts[-1].heading_path = (*self.drafts[-1].heading_path[:1], text)  # the annex's title
+                    self.drafts[-1].heading_path = (
+                        *self.drafts[-1].heading_path[:1],
+                        text,
+                    )  # the annex's title
                 elif self.drafts:
                     self.drafts[-1].blocks.append(text)
                 continue
@@ -143,8 +155,13 @@ class _EurlexSegmenter:
             self._continue(text)  # "(i)" inside "(h)" would be the letter i; elsewhere a sub-sub-point
         elif sub and self.point:
             self.subpoint = sub.group(1)
-            self._add(f"point:{self.point}{self.subpoint}", self._point_label(self.point, self.subpoint), "point",
-                      path, text)
+            self._add(
+                f"point:{self.point}{self.subpoint}",
+                self._point_label(self.point, self.subpoint),
+                "point",
+                path,
+                text,
+            )
         elif self.drafts and self.drafts[-1].kind == "point":
             self._continue(text)
         else:
@@ -170,10 +187,20 @@ def segment_eurlex(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], dic
             seen.setdefault(locator, 1)
             text, units = paragraph_units(part)
             path = tuple(h for h in draft.heading_path if h)
-            clauses.append(Clause(
-                clause_id=f"{doc.doc_id}#{locator}", doc_id=doc.doc_id, locator=locator, label=draft.label,
-                heading_path=path, text=text, lang=doc.lang, ordinal=len(clauses), kind=draft.kind, units=units,
-            ))
+            clauses.append(
+                Clause(
+                    clause_id=f"{doc.doc_id}#{locator}",
+                    doc_id=doc.doc_id,
+                    locator=locator,
+                    label=draft.label,
+                    heading_path=path,
+                    text=text,
+                    lang=doc.lang,
+                    ordinal=len(clauses),
+                    kind=draft.kind,
+                    units=units,
+                )
+            )
     report: dict[str, object] = {
         "recitals": sum(1 for c in clauses if c.kind == "recital"),
         "points": sum(1 for c in clauses if c.kind == "point"),

@@ -24,10 +24,24 @@ from ingest.records import Block, Clause, ReadDocument, Unit
 MAX_CHARS = 1800
 _LIST_ITEM = re.compile(r"^(?:[•·▪◦●■–—-]\s|\(?([a-zåäö]|\d{1,2})\)\s|(\d{1,2})\.\s)")
 _WORDS = {
-    "sv": {"section": "avsnitt", "bilaga": "Bilaga", "appendix": "Bilaga", "annex": "Bilaga",
-           "riktlinje": "Riktlinje", "guideline": "Riktlinje", "paragraph": "st."},
-    "en": {"section": "section", "bilaga": "Appendix", "appendix": "Appendix", "annex": "Annex",
-           "riktlinje": "Guideline", "guideline": "Guideline", "paragraph": "para."},
+    "sv": {
+        "section": "avsnitt",
+        "bilaga": "Bilaga",
+        "appendix": "Bilaga",
+        "annex": "Bilaga",
+        "riktlinje": "Riktlinje",
+        "guideline": "Riktlinje",
+        "paragraph": "st.",
+    },
+    "en": {
+        "section": "section",
+        "bilaga": "Appendix",
+        "appendix": "Appendix",
+        "annex": "Annex",
+        "riktlinje": "Guideline",
+        "guideline": "Guideline",
+        "paragraph": "para.",
+    },
 }
 
 
@@ -100,7 +114,9 @@ class _Segmenter:
             depth = number.count(".") + 1
             if self.appendix:
                 self._under(depth + 1, text)
-                self._open(f"{self.appendix[0]}:{number}", f"{self.appendix[1]} {self.words['section']} {number}")
+                self._open(
+                    f"{self.appendix[0]}:{number}", f"{self.appendix[1]} {self.words['section']} {number}"
+                )
             else:
                 self._under(depth, text)
                 self._open(f"s:{number}", f"{self.words['section']} {number}")
@@ -146,7 +162,11 @@ def segment_numbered(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], d
     """Clauses of a document with numbered sections, and a report for the build."""
     del today  # a report's sections carry no dates that decide what is in force
     page_ends = doc.meta.get("page_ends") or {}
-    end_of = {id(b): page_ends.get(str(i)) for i, b in enumerate(doc.blocks)} if isinstance(page_ends, dict) else {}
+    end_of = (
+        {id(b): page_ends.get(str(i)) for i, b in enumerate(doc.blocks)}
+        if isinstance(page_ends, dict)
+        else {}
+    )
     clauses: list[Clause] = []
     parts_of: dict[str, int] = {}
     duplicates: list[str] = []
@@ -160,11 +180,22 @@ def segment_numbered(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], d
                 text, units = paragraph_units([b.text for b in part])
                 pages = [b.page for b in part if b.page is not None]
                 ends = [e for b in part if isinstance(e := end_of.get(id(b)), int)]
-                clauses.append(Clause(
-                    clause_id=f"{doc.doc_id}#{locator}", doc_id=doc.doc_id, locator=locator, label=section.label,
-                    heading_path=path, text=text, lang=doc.lang, ordinal=len(clauses), kind=_kind(locator),
-                    page=min(pages) if pages else None, page_end=max(pages + ends) if pages else None, units=units,
-                ))
+                clauses.append(
+                    Clause(
+                        clause_id=f"{doc.doc_id}#{locator}",
+                        doc_id=doc.doc_id,
+                        locator=locator,
+                        label=section.label,
+                        heading_path=path,
+                        text=text,
+                        lang=doc.lang,
+                        ordinal=len(clauses),
+                        kind=_kind(locator),
+                        page=min(pages) if pages else None,
+                        page_end=max(pages + ends) if pages else None,
+                        units=units,
+                    )
+                )
     report: dict[str, object] = {"sections": len(parts_of)}
     if duplicates:
         report["duplicate_headings"] = duplicates

@@ -46,8 +46,15 @@ class PreviousVersion:
 
     def source(self, current: Source) -> Source:
         """The current source's manifest row, pointed at this version's file."""
-        return replace(current, path=self.path, format=self.format, version=self.version, sha256=self.sha256,
-                       url="", added=self.added)
+        return replace(
+            current,
+            path=self.path,
+            format=self.format,
+            version=self.version,
+            sha256=self.sha256,
+            url="",
+            added=self.added,
+        )
 
 
 def history_file(corpus_dir: Path, doc_id: str) -> Path:
@@ -62,22 +69,29 @@ def previous_versions(corpus_dir: Path, doc_id: str) -> list[PreviousVersion]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc}).",
-                          hint="Fix or remove the file; it lists the earlier versions of the source.") from None
+        raise ConfigError(
+            f"{path}: cannot be read ({exc}).",
+            hint="Fix or remove the file; it lists the earlier versions of the source.",
+        ) from None
     out = []
     for row in data.get("version", []):
         try:
             out.append(PreviousVersion(doc_id=doc_id, **{k: str(v) for k, v in row.items()}))
         except TypeError:
-            raise ConfigError(f"{path}: a [[version]] table has unknown or missing fields ({sorted(row)}).",
-                              hint="Each needs version, path and format.") from None
+            raise ConfigError(
+                f"{path}: a [[version]] table has unknown or missing fields ({sorted(row)}).",
+                hint="Each needs version, path and format.",
+            ) from None
     return out
 
 
 def _write_history(corpus_dir: Path, doc_id: str, versions: list[PreviousVersion]) -> None:
     path = history_file(corpus_dir, doc_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"# Earlier versions of {doc_id}, oldest first. Written by `vagvisare sources add --replace`.", ""]
+    lines = [
+        f"# Earlier versions of {doc_id}, oldest first. Written by `vagvisare sources add --replace`.",
+        "",
+    ]
     for v in versions:
         lines.append("[[version]]")
         for key in ("version", "path", "format", "sha256", "added", "replaced"):
@@ -99,8 +113,10 @@ def next_version(requested: str, taken: set[str], today: dt.date) -> str:
     """The new version's name: as requested, else today's date; never one already used."""
     base = _safe(requested) if requested else today.isoformat()
     if requested and base in taken:
-        raise ConfigError(f"Version {requested!r} is already used by an earlier file of this source.",
-                          hint="Give another --version.")
+        raise ConfigError(
+            f"Version {requested!r} is already used by an earlier file of this source.",
+            hint="Give another --version.",
+        )
     name, n = base, 1
     while name in taken:
         n += 1
@@ -125,8 +141,15 @@ def archive_current(corpus_dir: Path, source: Source, today: dt.date) -> Previou
     target.parent.mkdir(parents=True, exist_ok=True)
     data = current.read_bytes()
     shutil.copy2(current, target)
-    entry = PreviousVersion(source.doc_id, name, target_rel.as_posix(), source.format,
-                            source.sha256 or hashlib.sha256(data).hexdigest(), source.added, today.isoformat())
+    entry = PreviousVersion(
+        source.doc_id,
+        name,
+        target_rel.as_posix(),
+        source.format,
+        source.sha256 or hashlib.sha256(data).hexdigest(),
+        source.added,
+        today.isoformat(),
+    )
     _write_history(corpus_dir, source.doc_id, [*history, entry])
     return entry
 
@@ -134,17 +157,28 @@ def archive_current(corpus_dir: Path, source: Source, today: dt.date) -> Previou
 def as_previous(clauses: list[Clause], version: PreviousVersion, lang: str) -> list[Clause]:
     """Clauses of an earlier version as the index keeps them: own ids, expired, under a heading naming it."""
     if lang == "sv":
-        heading = f"Tidigare version {version.version}" + (f" (ersatt {version.replaced})" if version.replaced else "")
+        heading = f"Tidigare version {version.version}" + (
+            f" (ersatt {version.replaced})" if version.replaced else ""
+        )
     else:
-        heading = f"Previous version {version.version}" + (f" (replaced {version.replaced})" if version.replaced else "")
+        heading = f"Previous version {version.version}" + (
+            f" (replaced {version.replaced})" if version.replaced else ""
+        )
     out = []
     for c in clauses:
         locator = f"{c.locator}@v{version.version}"
-        out.append(replace(
-            c, clause_id=f"{c.doc_id}#{locator}", locator=locator, label=f"{c.label} (version {version.version})",
-            heading_path=(heading, *c.heading_path), status="expired", valid_to=version.replaced or c.valid_to,
-            version=version.version,
-        ))
+        out.append(
+            replace(
+                c,
+                clause_id=f"{c.doc_id}#{locator}",
+                locator=locator,
+                label=f"{c.label} (version {version.version})",
+                heading_path=(heading, *c.heading_path),
+                status="expired",
+                valid_to=version.replaced or c.valid_to,
+                version=version.version,
+            )
+        )
     return out
 
 
@@ -177,7 +211,9 @@ def parallel_clause_id(index: _Index, clause_id: str) -> str | None:
     if not sep or document is None:
         return None
     partners = [document.source.parallel] if document.source.parallel else []
-    partners += [d for d, other in index.documents.items() if other.source.parallel == doc_id and d not in partners]
+    partners += [
+        d for d, other in index.documents.items() if other.source.parallel == doc_id and d not in partners
+    ]
     for partner in partners:
         candidate = f"{partner}#{locator}"
         if candidate in index.by_id:
@@ -205,10 +241,21 @@ class VersionDiff:
             return {"locator": c.locator, "label": c.label, "page": c.page, "text": c.text}
 
         return {
-            "doc_id": self.doc_id, "old_version": self.old_version, "new_version": self.new_version,
-            "added": [brief(c) for c in self.added], "removed": [brief(c) for c in self.removed],
-            "changed": [{"locator": new.locator, "label": new.label, "old_text": old.text, "new_text": new.text,
-                         "similarity": round(similarity(old.text, new.text), 3)} for old, new in self.changed],
+            "doc_id": self.doc_id,
+            "old_version": self.old_version,
+            "new_version": self.new_version,
+            "added": [brief(c) for c in self.added],
+            "removed": [brief(c) for c in self.removed],
+            "changed": [
+                {
+                    "locator": new.locator,
+                    "label": new.label,
+                    "old_text": old.text,
+                    "new_text": new.text,
+                    "similarity": round(similarity(old.text, new.text), 3),
+                }
+                for old, new in self.changed
+            ],
             "unchanged": self.unchanged,
         }
 
@@ -223,8 +270,9 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, _norm(a), _norm(b), autojunk=False).ratio()
 
 
-def diff_clauses(doc_id: str, old: list[Clause], new: list[Clause], old_version: str = "",
-                 new_version: str = "") -> VersionDiff:
+def diff_clauses(
+    doc_id: str, old: list[Clause], new: list[Clause], old_version: str = "", new_version: str = ""
+) -> VersionDiff:
     """Clauses added, removed and changed (same locator, other words; whitespace does not count)."""
     before = {c.locator: c for c in old}
     after = {c.locator: c for c in new}
@@ -240,8 +288,15 @@ def diff_clauses(doc_id: str, old: list[Clause], new: list[Clause], old_version:
     return diff
 
 
-_SUFFIX_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown",
-                   ".txt": "text", ".json": "sfs-json"}
+_SUFFIX_FORMATS = {
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".md": "markdown",
+    ".txt": "text",
+    ".json": "sfs-json",
+}
 
 
 def diff_source(settings: Settings, doc_id: str, new_file: Path, fmt: str = "") -> VersionDiff:
@@ -249,8 +304,9 @@ def diff_source(settings: Settings, doc_id: str, new_file: Path, fmt: str = "") 
     sources = {s.doc_id: s for s in load_sources(settings.manifest)}
     current = sources.get(doc_id)
     if current is None:
-        raise NotFoundError(f"No source {doc_id!r} in {settings.manifest}.",
-                            hint="See `vagvisare sources` for the doc_ids.")
+        raise NotFoundError(
+            f"No source {doc_id!r} in {settings.manifest}.", hint="See `vagvisare sources` for the doc_ids."
+        )
     if not fmt:
         fmt = _SUFFIX_FORMATS.get(new_file.suffix.lower(), current.format)
         if fmt == "html" and current.format == "eurlex":

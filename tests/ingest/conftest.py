@@ -52,8 +52,13 @@ def make_settings(base: Path, **overrides: object) -> Settings:
     if not manifest.exists():
         manifest.write_text("# sources of a test\n", encoding="utf-8")
     values: dict[str, object] = {
-        "corpus_dir": corpus, "manifest": manifest, "index_dir": base / "index", "data_dir": base / "data",
-        "model_cache_dir": base / "models", "embedding_model": "hash:64", "as_of": "2026-11-28",
+        "corpus_dir": corpus,
+        "manifest": manifest,
+        "index_dir": base / "index",
+        "data_dir": base / "data",
+        "model_cache_dir": base / "models",
+        "embedding_model": "hash:64",
+        "as_of": "2026-11-28",
     }
     values.update(overrides)
     return load_settings(environ={}, **values)

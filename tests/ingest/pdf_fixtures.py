@@ -100,8 +100,15 @@ class _Pages:
             self.new()
 
 
-def render_report(path: Path, title: str, sections: list[Section], *, header: str,
-                  toc: bool = True, plain_headings: bool = False) -> Rendered:
+def render_report(
+    path: Path,
+    title: str,
+    sections: list[Section],
+    *,
+    header: str,
+    toc: bool = True,
+    plain_headings: bool = False,
+) -> Rendered:
     """A report as agencies publish them: cover, contents, numbered sections, page furniture.
 
     With ``plain_headings`` the headings are set in the body font, so only their numbers
@@ -240,8 +247,9 @@ def corpus_report(corpus_dir: Path) -> tuple[str, list[Section]]:
         return Source(doc_id, doc_id, "page", "information", "sv", fmt, path=path)
 
     gov = corpus_dir / "government"
-    decision = read_plain_text(source("beslut", "", "text"),
-                               gov / "regeringsbeslut-2025-05-22-ansvarsfull-internationalisering.txt")
+    decision = read_plain_text(
+        source("beslut", "", "text"), gov / "regeringsbeslut-2025-05-22-ansvarsfull-internationalisering.txt"
+    )
     sections: list[Section] = []
     chapter = sub = 0
     for block in decision.blocks:
@@ -257,12 +265,14 @@ def corpus_report(corpus_dir: Path) -> tuple[str, list[Section]]:
             sections[-1].paragraphs.append(block.text)
     chapter += 1
     sections.append(Section(str(chapter), "Regeringens kommunikation", []))
-    pages = ["pressmeddelanden_2023_07_myndigheter-ska-ta-fram-riktlinjer-for-ansvarsfull-"
-             "internationalisering.md",
-             "debattartiklar_2025_06_sa-oppet-som-mojligt--sa-sakert-som-nodvandigt.md",
-             "faktapromemoria_2024_02_202324fpm43.md", "faktapromemoria_2024_02_202324fpm44.md",
-             "pressmeddelanden_2025_05_starkt-stod-for-saker-forskning-i-en-orolig-omvarld.md",
-             "pressmeddelanden_2025_10_sverige-och-storbritannien-starker-samarbetet-inom-forskningsomradet.md"]
+    pages = [
+        "pressmeddelanden_2023_07_myndigheter-ska-ta-fram-riktlinjer-for-ansvarsfull-internationalisering.md",
+        "debattartiklar_2025_06_sa-oppet-som-mojligt--sa-sakert-som-nodvandigt.md",
+        "faktapromemoria_2024_02_202324fpm43.md",
+        "faktapromemoria_2024_02_202324fpm44.md",
+        "pressmeddelanden_2025_05_starkt-stod-for-saker-forskning-i-en-orolig-omvarld.md",
+        "pressmeddelanden_2025_10_sverige-och-storbritannien-starker-samarbetet-inom-forskningsomradet.md",
+    ]
     for sub, name in enumerate(pages, start=1):
         page = read_markdown_page(source("page", "", "markdown"), gov / name)
         title = page.title.strip('"').strip("“”")

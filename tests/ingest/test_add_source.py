@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.server
 import threading
@@ -34,10 +35,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def log_message(self, *args: object) -> None:
         pass
@@ -60,11 +59,20 @@ def _manifest(settings: Settings) -> dict[str, object]:
 
 
 def test_a_local_pdf_is_copied_listed_and_ingested(settings: Settings, report_pdf: Report) -> None:
-    result = add_source(settings, str(report_pdf.path), doc_id="uu-riktlinjer", title="Riktlinjer vid UU",
-                        kind="guideline", binding="guidance", short="UU")
+    result = add_source(
+        settings,
+        str(report_pdf.path),
+        doc_id="uu-riktlinjer",
+        title="Riktlinjer vid UU",
+        kind="guideline",
+        binding="guidance",
+        short="UU",
+    )
     source = load_sources(settings.manifest)[0]
     assert (source.doc_id, source.format, source.path) == ("uu-riktlinjer", "pdf", "added/uu-riktlinjer.pdf")
-    assert source.sha256 == hashlib.sha256(report_pdf.path.read_bytes()).hexdigest(), "the manifest keeps the hash"
+    assert source.sha256 == hashlib.sha256(report_pdf.path.read_bytes()).hexdigest(), (
+        "the manifest keeps the hash"
+    )
     assert result.file.read_bytes() == report_pdf.path.read_bytes(), "the file is in the corpus, unchanged"
     assert source.added == "2026-11-28" and source.version == "2026-11-28"
     assert settings.manifest.read_text(encoding="utf-8").startswith("# sources of a test"), "comments stay"
@@ -72,8 +80,11 @@ def test_a_local_pdf_is_copied_listed_and_ingested(settings: Settings, report_pd
     build_index(settings)
     index = store.IndexData(settings.index_dir)
     clause = index.clause("uu-riktlinjer#s:4.2")
-    assert clause is not None and clause.label == "avsnitt 4.2" and clause.page == \
-        report_pdf.rendered.heading_page["4.2"], "the next ingest includes it, pages and all"
+    assert (
+        clause is not None
+        and clause.label == "avsnitt 4.2"
+        and clause.page == report_pdf.rendered.heading_page["4.2"]
+    ), "the next ingest includes it, pages and all"
 
 
 def test_a_download_is_checked_and_kept(settings: Settings, server: str) -> None:
@@ -86,20 +97,32 @@ def test_a_download_is_checked_and_kept(settings: Settings, server: str) -> None
     assert result.file.name == "eu-c-2024-3510.html" and result.clauses > 20
 
 
-@pytest.mark.parametrize(("route", "answer", "words"), [
-    ("/missing", None, "404"),
-    ("/image", (200, "image/png", b"\x89PNG\r\n\x1a\n" + b"0" * 100), "image/png"),
-    ("/huge", (200, "application/pdf", b"%PDF-1.7\n" + b"0" * 5000), "larger than"),
-    ("/slow", (200, "slow", b"%PDF-1.7\n"), "download failed"),
-])
-def test_bad_downloads_are_refused_and_nothing_is_written(settings: Settings, server: str, route: str,
-                                                          answer: tuple[int, str, bytes] | None, words: str) -> None:
+@pytest.mark.parametrize(
+    ("route", "answer", "words"),
+    [
+        ("/missing", None, "404"),
+        ("/image", (200, "image/png", b"\x89PNG\r\n\x1a\n" + b"0" * 100), "image/png"),
+        ("/huge", (200, "application/pdf", b"%PDF-1.7\n" + b"0" * 5000), "larger than"),
+        ("/slow", (200, "slow", b"%PDF-1.7\n"), "download failed"),
+    ],
+)
+def test_bad_downloads_are_refused_and_nothing_is_written(
+    settings: Settings, server: str, route: str, answer: tuple[int, str, bytes] | None, words: str
+) -> None:
     if answer:
         ROUTES[route] = answer
     before = settings.manifest.read_text(encoding="utf-8")
     with pytest.raises(SourceError) as info:
-        add_source(settings, f"{server}{route}", doc_id="x-doc", title="X", kind="page", binding="information",
-                   timeout=0.5, max_bytes=4000)
+        add_source(
+            settings,
+            f"{server}{route}",
+            doc_id="x-doc",
+            title="X",
+            kind="page",
+            binding="information",
+            timeout=0.5,
+            max_bytes=4000,
+        )
     assert words in str(info.value), f"the message says what went wrong: {info.value}"
     assert settings.manifest.read_text(encoding="utf-8") == before, "the manifest is unchanged"
     assert not [p for p in settings.corpus_dir.rglob("*") if p.is_file()], "no file is left in the corpus"
@@ -107,7 +130,9 @@ def test_bad_downloads_are_refused_and_nothing_is_written(settings: Settings, se
 
 def test_only_http_addresses_are_downloaded(settings: Settings) -> None:
     with pytest.raises(SourceError, match="only http and https"):
-        add_source(settings, "file:///etc/passwd", doc_id="x-doc", title="X", kind="page", binding="information")
+        add_source(
+            settings, "file:///etc/passwd", doc_id="x-doc", title="X", kind="page", binding="information"
+        )
 
 
 def test_an_unreadable_file_is_refused_before_anything_is_written(settings: Settings, tmp_path: Path) -> None:
@@ -123,8 +148,14 @@ def test_ids_and_fields_are_checked(settings: Settings, report_pdf: Report) -> N
     with pytest.raises(ConfigError, match="--title"):
         add_source(settings, str(report_pdf.path), doc_id="uu-riktlinjer")
     with pytest.raises(ConfigError, match="not valid"):
-        add_source(settings, str(report_pdf.path), doc_id="UU Riktlinjer", title="X", kind="guideline",
-                   binding="guidance")
+        add_source(
+            settings,
+            str(report_pdf.path),
+            doc_id="UU Riktlinjer",
+            title="X",
+            kind="guideline",
+            binding="guidance",
+        )
     with pytest.raises(ConfigError, match="unknown kind|Unknown kind"):
         add_source(settings, str(report_pdf.path), doc_id="uu", title="X", kind="lag", binding="guidance")
     add_source(settings, str(report_pdf.path), doc_id="vr-riktlinjer-2024")
@@ -143,26 +174,61 @@ def test_parallel_language_versions_are_linked_both_ways(settings: Settings, tmp
     assert sources["eu-c-2024-3510-sv"].lang == "sv"  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("data", "name", "content_type", "expected"), [
-    (b"%PDF-1.7 ...", "x.bin", "", "pdf"),
-    (b'<html><p class="oj-normal">x</p></html>', "act.html", "", "eurlex"),
-    (b"<!DOCTYPE html><html><body>x</body></html>", "page", "text/html", "html"),
-    (b"# Titel\n\nText", "page.md", "", "markdown"),
-    (b"Titel\n\nText", "beslut.txt", "", "text"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "content_type", "expected"),
+    [
+        (b"%PDF-1.7 ...", "x.bin", "", "pdf"),
+        (b'<html><p class="oj-normal">x</p></html>', "act.html", "", "eurlex"),
+        (b"<!DOCTYPE html><html><body>x</body></html>", "page", "text/html", "html"),
+        (b"# Titel\n\nText", "page.md", "", "markdown"),
+        (b"Titel\n\nText", "beslut.txt", "", "text"),
+    ],
+)
 def test_detect_format(data: bytes, name: str, content_type: str, expected: str) -> None:
     assert detect_format(data, name, content_type) == expected
 
 
-def test_the_cli_adds_a_source(settings: Settings, report_pdf: Report, monkeypatch: pytest.MonkeyPatch,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_adds_a_source(
+    settings: Settings,
+    report_pdf: Report,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     for name in ("corpus_dir", "manifest", "index_dir", "embedding_model", "as_of", "model_cache_dir"):
         monkeypatch.setenv(f"VAGVISARE_{name.upper()}", str(getattr(settings, name)))
-    code = cli.main(["sources", "add", str(report_pdf.path), "--id", "lu-riktlinjer", "--title", "Riktlinjer vid LU",
-                     "--kind", "guideline", "--binding", "guidance", "--short", "LU"])
+    code = cli.main(
+        [
+            "sources",
+            "add",
+            str(report_pdf.path),
+            "--id",
+            "lu-riktlinjer",
+            "--title",
+            "Riktlinjer vid LU",
+            "--kind",
+            "guideline",
+            "--binding",
+            "guidance",
+            "--short",
+            "LU",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "Added lu-riktlinjer (pdf" in out and "vagvisare ingest" in out
-    code = cli.main(["sources", "add", str(report_pdf.path), "--id", "lu-riktlinjer", "--title", "X",
-                     "--kind", "guideline", "--binding", "guidance"])
+    code = cli.main(
+        [
+            "sources",
+            "add",
+            str(report_pdf.path),
+            "--id",
+            "lu-riktlinjer",
+            "--title",
+            "X",
+            "--kind",
+            "guideline",
+            "--binding",
+            "guidance",
+        ]
+    )
     assert code == ConfigError.exit_code, "a duplicate id is refused with the configuration error's exit code"
     assert "--replace" in capsys.readouterr().err

@@ -6,9 +6,9 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from html_fixtures import agency_page, eurlex_recommendation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from html_fixtures import agency_page, eurlex_recommendation
 from pdf_fixtures import minimal_text_pdf
 
 from assistant.errors import SourceError
@@ -16,10 +16,20 @@ from ingest.pipeline import READERS, segment
 from ingest.records import ReadDocument
 from ingest.sources import Source
 
-FUZZ = settings(max_examples=200, deadline=dt.timedelta(seconds=5), database=None,
-                suppress_health_check=[HealthCheck.too_slow])
-PDF = minimal_text_pdf(["1 Syfte", "Riktlinjerna gäller alla internationella samarbeten vid lärosätet.",
-                        "2 Ansvar", "Prefekten ansvarar för att en riskbedömning görs."])
+FUZZ = settings(
+    max_examples=200,
+    deadline=dt.timedelta(seconds=5),
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+PDF = minimal_text_pdf(
+    [
+        "1 Syfte",
+        "Riktlinjerna gäller alla internationella samarbeten vid lärosätet.",
+        "2 Ansvar",
+        "Prefekten ansvarar för att en riskbedömning görs.",
+    ]
+)
 HTML = (eurlex_recommendation("en", recitals=3, points=6) + agency_page()).encode("utf-8")
 
 
@@ -48,7 +58,7 @@ def _mutate(data: bytes, edits: list[tuple[int, int, int]]) -> bytes:
         if kind == 0:
             buf[at] = value
         elif kind == 1:
-            del buf[at:at + value % 64 + 1]
+            del buf[at : at + value % 64 + 1]
         elif kind == 2:
             buf.insert(at, value)
         else:
@@ -56,7 +66,9 @@ def _mutate(data: bytes, edits: list[tuple[int, int, int]]) -> bytes:
     return bytes(buf)
 
 
-EDITS = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 1 << 20), st.integers(0, 255)), min_size=1, max_size=8)
+EDITS = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 1 << 20), st.integers(0, 255)), min_size=1, max_size=8
+)
 
 
 @FUZZ
@@ -84,8 +96,11 @@ def test_damaged_html(edits: list[tuple[int, int, int]], fmt: str) -> None:
 
 
 @FUZZ
-@given(text=st.text(alphabet=st.sampled_from(list("<>/=\"' abcdefghijklmnopqrstuvwxyzåäö()15.-:;&#!?\n")),
-                    max_size=2000))
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("<>/=\"' abcdefghijklmnopqrstuvwxyzåäö()15.-:;&#!?\n")), max_size=2000
+    )
+)
 def test_tag_soup(text: str) -> None:
     _read("html", ("<html><body><main>" + text).encode("utf-8"))
     _read("eurlex", ('<div class="eli-container"><p class="oj-normal">' + text).encode("utf-8"))

@@ -53,7 +53,9 @@ def test_every_section_comes_back_word_for_word(fixture: str, request: pytest.Fi
         parts = sections.get(_locator(section.number))
         assert parts, f"section {section.number} was not found ({fixture})"
         got = "\n".join(c.text for c in parts).split("\n")
-        assert got == section.paragraphs, f"text of {section.number} differs from what was printed ({fixture})"
+        assert got == section.paragraphs, (
+            f"text of {section.number} differs from what was printed ({fixture})"
+        )
 
 
 def test_ids_labels_and_heading_paths(report_pdf: Report) -> None:
@@ -62,13 +64,18 @@ def test_ids_labels_and_heading_paths(report_pdf: Report) -> None:
     by_id = {c.clause_id: c for c in clauses}
     c = by_id["vr-riktlinjer#s:2.1"]
     assert c.label == "avsnitt 2.1", "labels name the section in Swedish"
-    assert c.heading_path == ("2 Närmare beskrivning av uppdraget", "2.1 Vägledande nationella riktlinjer"), \
+    assert c.heading_path == ("2 Närmare beskrivning av uppdraget", "2.1 Vägledande nationella riktlinjer"), (
         "the chapter heading stands above the section heading"
+    )
     assert by_id["vr-riktlinjer#bilaga-1"].label == "Bilaga 1", "an appendix is cited by its name"
-    assert {c.kind for c in clauses} <= {"section", "appendix"}, "the cover is left out, nothing else is unnumbered"
+    assert {c.kind for c in clauses} <= {"section", "appendix"}, (
+        "the cover is left out, nothing else is unnumbered"
+    )
     doc = read_pdf(_source(lang="en"), report_pdf.path)
     english, _ = segment_numbered(doc, TODAY)
-    assert next(c for c in english if c.locator == "s:2.1").label == "section 2.1", "labels follow the language"
+    assert next(c for c in english if c.locator == "s:2.1").label == "section 2.1", (
+        "labels follow the language"
+    )
 
 
 def test_pages_are_those_the_headings_were_printed_on(report_pdf: Report) -> None:
@@ -81,8 +88,9 @@ def test_pages_are_those_the_headings_were_printed_on(report_pdf: Report) -> Non
         assert parts[0].page == page, f"section {number} starts on page {page}"
         assert parts[-1].page_end == rendered.last_page[number], f"section {number} ends on its last page"
         for c in parts:
-            assert c.page is not None and c.page_end is not None and 1 <= c.page <= c.page_end <= rendered.pages, \
-                f"{c.clause_id}: a page range inside the document"
+            assert (
+                c.page is not None and c.page_end is not None and 1 <= c.page <= c.page_end <= rendered.pages
+            ), f"{c.clause_id}: a page range inside the document"
 
 
 def test_a_citation_can_name_section_and_page(report_pdf: Report) -> None:
@@ -96,7 +104,9 @@ def test_long_sections_are_cut_between_paragraphs(report_pdf: Report) -> None:
     parts = [c for c in clauses if re.fullmatch(r"s:4\.2(-\d+)?", c.locator)]
     assert [c.locator for c in parts] == ["s:4.2", "s:4.2-2", "s:4.2-3"], "the first part keeps the plain id"
     for c in clauses:
-        assert len(c.text) <= MAX_CHARS or "\n" not in c.text, f"{c.clause_id} is longer than a clause should be"
+        assert len(c.text) <= MAX_CHARS or "\n" not in c.text, (
+            f"{c.clause_id} is longer than a clause should be"
+        )
 
 
 def test_page_furniture_and_contents_are_gone(report_pdf: Report) -> None:
@@ -105,7 +115,9 @@ def test_page_furniture_and_contents_are_gone(report_pdf: Report) -> None:
     assert HEADER not in text and "Vägvisare testrapport" not in text, "running headers are removed"
     assert "Innehåll" not in text and "....." not in text, "the table of contents is skipped"
     assert not any(re.fullmatch(r"\d+", b.text) for b in doc.blocks), "page numbers are removed"
-    assert doc.meta["removed"]["page number"] == report_pdf.rendered.pages - 1, "every page but the cover had one"
+    assert doc.meta["removed"]["page number"] == report_pdf.rendered.pages - 1, (
+        "every page but the cover had one"
+    )
     assert doc.meta["removed"]["table of contents page"] == 1
     assert doc.meta["cover"], "the cover page is reported, not indexed"
 
@@ -118,14 +130,17 @@ def test_words_hyphenated_at_line_ends_are_mended(report_pdf: Report) -> None:
     assert "forsknings- och innovationssamarbeten" in text, "a real hyphen before 'och' stays"
 
 
-@pytest.mark.parametrize(("lines", "joined"), [
-    (["att skapa förut-", "sättningar för"], "att skapa förutsättningar för"),
-    (["forsknings-", "och innovationssamarbeten"], "forsknings- och innovationssamarbeten"),
-    (["inom EU-", "samarbetet"], "inom EU-samarbetet"),
-    (["om it-", "säkerhet"], "om it-säkerhet"),  # the document writes "it-säkerhet" elsewhere
-    (["åren 2025-", "2026"], "åren 2025-2026"),
-    (["mjuk\u00ad", "bindestreck"], "mjukbindestreck"),
-])
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (["att skapa förut-", "sättningar för"], "att skapa förutsättningar för"),
+        (["forsknings-", "och innovationssamarbeten"], "forsknings- och innovationssamarbeten"),
+        (["inom EU-", "samarbetet"], "inom EU-samarbetet"),
+        (["om it-", "säkerhet"], "om it-säkerhet"),  # the document writes "it-säkerhet" elsewhere
+        (["åren 2025-", "2026"], "åren 2025-2026"),
+        (["mjuk\u00ad", "bindestreck"], "mjukbindestreck"),
+    ],
+)
 def test_join_lines(lines: list[str], joined: str) -> None:
     assert join_lines(lines, {"förutsättningar"}, {"it-säkerhet"}) == joined
 
@@ -133,15 +148,22 @@ def test_join_lines(lines: list[str], joined: str) -> None:
 def test_spans_and_ids_survive_the_pipeline_checks(report_pdf: Report) -> None:
     placed, text = place_in_document("vr-riktlinjer", _clauses(report_pdf))
     for c in placed:
-        assert text[c.char_start:c.char_end] == c.text, f"{c.clause_id}: span points at its text"
+        assert text[c.char_start : c.char_end] == c.text, f"{c.clause_id}: span points at its text"
         for unit in c.units:
             assert 0 <= unit.start < unit.end <= len(c.text), f"{c.clause_id}: unit inside the clause"
 
 
 def test_a_pdf_without_numbered_headings_is_read_as_text(tmp_path: Path) -> None:
     path = tmp_path / "note.pdf"
-    path.write_bytes(minimal_text_pdf(["Riktlinjer för resor", "Anställda som reser till högriskländer ska",
-                                       "använda en lånedator och meddela sin chef i förväg."]))
+    path.write_bytes(
+        minimal_text_pdf(
+            [
+                "Riktlinjer för resor",
+                "Anställda som reser till högriskländer ska",
+                "använda en lånedator och meddela sin chef i förväg.",
+            ]
+        )
+    )
     doc = read_pdf(_source(str(path)), path)
     assert doc.structure == "text", "no numbering: paragraphs as in other unnumbered texts"
     assert any("lånedator" in b.text for b in doc.blocks)
@@ -155,8 +177,9 @@ def test_an_encrypted_pdf_without_a_user_password_is_read(tmp_path: Path, report
     path = tmp_path / "protected.pdf"
     with path.open("wb") as fh:
         writer.write(fh)
-    assert any(c.locator == "s:4.2" for c in segment_numbered(read_pdf(_source(), path), TODAY)[0]), \
+    assert any(c.locator == "s:4.2" for c in segment_numbered(read_pdf(_source(), path), TODAY)[0]), (
         "printing restrictions do not stop reading"
+    )
 
 
 # --- refusals, and the index that stays -----------------------------------------------------------

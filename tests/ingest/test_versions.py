@@ -1,4 +1,4 @@
-"""Versions: replace a source, compare versions, keep the previous one browsable; parallel language versions."""
+"""Versions: replace a source, compare versions, keep the previous one browsable; parallel languages."""
 
 from __future__ import annotations
 
@@ -33,10 +33,18 @@ def _clause(locator: str, text: str) -> Clause:
 
 
 def test_diff_clauses_known_answer() -> None:
-    old = [_clause("s:1", "Samma text."), _clause("s:2", "Gammal  lydelse."), _clause("s:3", "Tas bort."),
-           _clause("s:4", "Bara   mellanslag ändras.")]
-    new = [_clause("s:1", "Samma text."), _clause("s:2", "Ny lydelse."), _clause("s:4", "Bara mellanslag ändras."),
-           _clause("s:5", "Ny punkt.")]
+    old = [
+        _clause("s:1", "Samma text."),
+        _clause("s:2", "Gammal  lydelse."),
+        _clause("s:3", "Tas bort."),
+        _clause("s:4", "Bara   mellanslag ändras."),
+    ]
+    new = [
+        _clause("s:1", "Samma text."),
+        _clause("s:2", "Ny lydelse."),
+        _clause("s:4", "Bara mellanslag ändras."),
+        _clause("s:5", "Ny punkt."),
+    ]
     diff = diff_clauses("d", old, new, "1", "2")
     assert [c.locator for c in diff.added] == ["s:5"]
     assert [c.locator for c in diff.removed] == ["s:3"]
@@ -51,7 +59,9 @@ def _second_edition(report: Report, path: Path) -> None:
         if s.number == "4.6":
             continue
         if s.number == "2.2":
-            s = Section(s.number, s.title, [s.paragraphs[0] + " Riktlinjerna ses över varje år.", *s.paragraphs[1:]])
+            s = Section(
+                s.number, s.title, [s.paragraphs[0] + " Riktlinjerna ses över varje år.", *s.paragraphs[1:]]
+            )
         sections.append(s)
     sections.insert(-1, Section("5", "Uppföljning", ["Vetenskapsrådet följer upp riktlinjerna årligen."]))
     render_report(path, report.title, sections, header="Ansvarsfull internationalisering – andra upplagan")
@@ -75,8 +85,9 @@ def test_sources_diff_lists_added_removed_and_changed(replaced: tuple[Settings, 
     assert load_sources(settings.manifest)[0].version == "2025", "a diff changes nothing"
 
 
-def test_the_cli_prints_the_diff(replaced: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_prints_the_diff(
+    replaced: tuple[Settings, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings, second = replaced
     for name in ("corpus_dir", "manifest", "index_dir", "as_of"):
         monkeypatch.setenv(f"VAGVISARE_{name.upper()}", str(getattr(settings, name)))
@@ -109,8 +120,9 @@ def test_a_new_version_is_cited_and_the_previous_stays_browsable(replaced: tuple
     assert previous.status == "expired" and not previous.answerable, "answers never cite it"
     assert previous.version == "2025" and previous.label == "avsnitt 2.2 (version 2025)"
     assert previous.heading_path[0].startswith("Tidigare version 2025"), "it stands under a heading naming it"
-    assert index.clause("vr-riktlinjer#s:4.6") is None and index.clause("vr-riktlinjer#s:4.6@v2025") is not None, \
-        "a removed section lives on only in the previous version"
+    assert (
+        index.clause("vr-riktlinjer#s:4.6") is None and index.clause("vr-riktlinjer#s:4.6@v2025") is not None
+    ), "a removed section lives on only in the previous version"
     assert all(c.status == "in_force" for c in index.clauses if "@v" not in c.locator)
     assert previous_clause_ids(index, "vr-riktlinjer#s:2.2") == ["vr-riktlinjer#s:2.2@v2025"]
     assert current_clause_id("vr-riktlinjer#s:2.2@v2025") == "vr-riktlinjer#s:2.2"
