@@ -310,7 +310,7 @@ def add_source(
     )
 
     corpus = settings.corpus_dir
-    corpus.mkdir(parents=True, exist_ok=True)
+    _check_writable(corpus)
     with tempfile.TemporaryDirectory(dir=corpus, prefix=".incoming-") as tmp_dir:
         incoming = Path(tmp_dir) / "document"
         content_type = ""
@@ -385,6 +385,18 @@ def add_source(
     write_manifest(settings.manifest, sources, changed, None if existing else new_source)
     log.info("Added %s (%s, %d clauses) as %s", doc_id, fmt, len(clauses), relative)
     return AddResult(new_source, target, len(clauses), previous, linked)
+
+
+def _check_writable(corpus: Path) -> None:
+    try:
+        corpus.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=corpus, prefix=".probe-")  # noqa: SIM115 - closed right away
+        probe.close()
+    except OSError as exc:
+        raise ConfigError(
+            f"The corpus directory {corpus} cannot be written to ({exc.strerror}).",
+            hint="Point VAGVISARE_CORPUS_DIR at a writable copy of the corpus to add sources to it.",
+        ) from None
 
 
 def _file_sha(path: Path) -> str:

@@ -232,3 +232,12 @@ def test_the_cli_adds_a_source(
     )
     assert code == ConfigError.exit_code, "a duplicate id is refused with the configuration error's exit code"
     assert "--replace" in capsys.readouterr().err
+
+
+
+def test_an_unwritable_corpus_is_reported(settings: Settings, report_pdf: Report, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    unwritable = settings.replace(corpus_dir=blocker / "corpus")  # not even root makes a directory in a file
+    with pytest.raises(ConfigError, match="VAGVISARE_CORPUS_DIR"):
+        add_source(unwritable, str(report_pdf.path), doc_id="vr-riktlinjer")
