@@ -58,20 +58,26 @@ def main() -> int:
             total = len(home.content) + sum(weights.values())
             headers = {"HX-Request": "true", "HX-Trigger": "ask"}
 
+            embed: list[float] = []
+
             def ask(question: str) -> float:
                 started = time.perf_counter()
                 r = client.post("/ask", data={"question": question, "csrf": token}, headers=headers)
                 elapsed = (time.perf_counter() - started) * 1000
                 assert r.status_code == 200, f"{question!r}: {r.status_code} {r.text[:200]}"
+                timing = dict(part.split(";dur=") for part in r.headers["server-timing"].split(", "))
+                embed.append(float(timing["embed"]))
                 return elapsed
 
             ask("värm upp indexet")  # the first call pays for lazy set-up (filters, caches)
             questions = _questions(args.suite, args.questions)
             cold = [ask(q) for q in questions]
+            cold_embed = embed[-len(questions):]
             warm = [ask(q) for q in questions]
     print(f"index {settings.index_dir} · {len(questions)} questions from {args.suite}")
     print(f"answer fragment, new questions:    {_ms(cold)}")
     print(f"answer fragment, repeated (cached): {_ms(warm)}")
+    print(f"  of which embedding the new questions: {_ms(cold_embed)}")
     print(f"page weight of /: {total} bytes (HTML {len(home.content)}, "
           + ", ".join(f"{Path(a).name} {w}" for a, w in weights.items()) + "), uncompressed")
     return 0

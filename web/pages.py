@@ -74,6 +74,8 @@ def ask(request: Request, question: Annotated[str, Form(max_length=HARD_LIMIT)] 
     else:
         response = RedirectResponse(f"/#m-{message.share_id}", status_code=303)
         finish(request, response)
+    response.headers["Server-Timing"] = ", ".join(
+        f"{name.removesuffix('_ms')};dur={value}" for name, value in answer.timings.items())
     if new:
         response.set_cookie(CONVERSATION_COOKIE, str(conversation), max_age=YEAR, httponly=True,
                             samesite="lax", secure=request.url.scheme == "https", path="/")

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -41,10 +42,16 @@ def status_text(status: str, lang: str) -> str:
     return strings(lang).get(f"status_{status}", status)
 
 
+def code_spans(text: str | None) -> Markup:
+    """Escape a message and show its `commands` as code."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text or ""))))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["code"] = code_spans
     env.globals.update(consolidation=consolidation, status_text=status_text, clause_label=clause_label,
                        binding_label=binding_label, permalink=permalink, lang_names=LANG_NAMES)
     return env

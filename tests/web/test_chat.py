@@ -38,6 +38,7 @@ def test_asking_with_htmx_returns_only_the_answer_fragment(client: TestClient) -
     assert re.search(r'href="/s/[\w-]+"', r.text), "every answer has a share link"
     assert 'name="rating" value="up"' in r.text and 'name="wrong_clause_id"' in r.text, "feedback form"
     assert "vv_conv" in r.cookies, "the first question starts a conversation kept in a cookie"
+    assert "embed;dur=" in r.headers["server-timing"], "the answer's timings for the browser's dev tools"
 
 
 def test_plain_form_post_redirects_and_the_conversation_survives_reload(client: TestClient) -> None:
@@ -49,6 +50,11 @@ def test_plain_form_post_redirects_and_the_conversation_survives_reload(client: 
     first, second = page.find(QUESTION), page.find("Vad är säkerhetsskydd?")
     assert 0 < first < second, "a reload shows every past answer, oldest first"
     assert page.count('<article class="message') == 2
+
+
+def test_a_question_in_the_link_is_put_in_the_box(client: TestClient) -> None:
+    page = client.get("/?q=Vem+ska+s%C3%A4kerhetspr%C3%B6vas%3F")
+    assert ">Vem ska säkerhetsprövas?</textarea>" in page.text
 
 
 def test_new_conversation_starts_empty(client: TestClient) -> None:

@@ -37,6 +37,18 @@ def test_clause_page_for_another_wording_shows_dates_and_the_other_wording(clien
     assert "clause clause--inactive" in page.text
 
 
+def test_clause_page_shows_the_parallel_language_clause(client: TestClient, small_assistant,
+                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    doc = small_assistant.index.documents["sfs-2018-585"]
+    # No act of the corpus has a parallel language version yet; pretend SSL were its own parallel.
+    monkeypatch.setattr(doc, "source", replace(doc.source, parallel="sfs-2018-585"))
+    page = client.get("/c/sfs-2018-585/2:1")
+    assert 'class="parallel"' in page.text and "Samma bestämmelse på svenska" in page.text
+    assert page.text.count('href="/c/sfs-2018-585/2:1"') >= 1
+
+
 def test_clause_page_bad_input(client: TestClient) -> None:
     r = client.get("/c/sfs-2018-585/2:1?hl=abc")
     assert r.status_code == 422 and "start-end" in r.text
@@ -118,7 +130,8 @@ def test_without_an_index_pages_and_health_say_to_run_ingest(web_settings, tmp_p
         assert health.status_code == 503
         assert health.json()["status"] == "no-index" and "vagvisare ingest" in health.json()["hint"]
         page = c.get("/")
-        assert page.status_code == 503 and "Inget index ännu" in page.text and "vagvisare ingest" in page.text
+        assert page.status_code == 503 and "Inget index ännu" in page.text
+        assert "<code>vagvisare ingest</code>" in page.text, "the command to run is shown as code"
         api = c.post("/api/ask", json={"question": "Vem ska säkerhetsprövas?"})
         assert api.status_code == 503 and "vagvisare ingest" in api.json()["hint"]
         assert c.get("/static/app.css").status_code == 200, "static files are served all the same"
