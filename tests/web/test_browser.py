@@ -209,3 +209,30 @@ def test_phone_layout_has_no_horizontal_scroll(browser: Any, server: str) -> Non
     page.goto("/")
     page.screenshot(path=str(ARTIFACTS / "chat-phone.png"), full_page=True)
     context.close()
+
+
+def test_an_abstention_looks_different(page: Any, real_assistant: Any,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # The server shares this assistant: a threshold nothing reaches makes it abstain.
+    monkeypatch.setattr(real_assistant, "threshold", 10.0)
+    page.goto("/")
+    message = _ask(page, "Hur bakar man surdegsbröd?")
+    assert "message--abstained" in (message.get_attribute("class") or "")
+    assert message.locator(".badge--abstained").is_visible(), "an abstention is labelled as one"
+    assert message.locator("a.cite").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "chat-abstention.png"), full_page=True)
+
+
+def test_document_page_and_sources(page: Any, real_assistant: Any) -> None:
+    _, clauses = real_assistant.document("sfs-2018-585")
+    repealed = next(c for c in clauses if c.status == "repealed")
+    in_force = next(c for c in clauses if c.status == "in_force")
+    page.goto(f"/d/sfs-2018-585#{repealed.locator}")
+    color = "e => getComputedStyle(e).color"
+    grey = page.locator(f'section[id="{repealed.locator}"]').evaluate(color)
+    normal = page.locator(f'section[id="{in_force.locator}"]').evaluate(color)
+    assert grey != normal, "repealed clauses are greyed"
+    page.screenshot(path=str(ARTIFACTS / "document.png"))
+    page.goto("/sources")
+    assert page.locator("table.sources tbody tr").count() == len(real_assistant.index.documents)
+    page.screenshot(path=str(ARTIFACTS / "sources.png"), full_page=True)
