@@ -6,6 +6,8 @@ Uses the index and model the settings point at (VAGVISARE_INDEX_DIR, default var
 a throw-away data directory, and FastAPI's in-process TestClient, so the time is the
 server's (routing, CSRF, the answer, the SQLite write, rendering) without a network.
 Each question is asked once cold (new to the query-embedding cache) and once again (cached).
+``--torch-threads 1`` shows the effect of one intra-op thread for the query embedding
+(on a busy 2-core machine two threads contend and a short query gets several times slower).
 """
 
 from __future__ import annotations
@@ -45,7 +47,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, default=40)
     parser.add_argument("--suite", type=Path, default=Path("eval/suites/dev.yaml"))
+    parser.add_argument("--torch-threads", type=int, default=0,
+                        help="set torch's intra-op threads first (0: leave torch's default)")
     args = parser.parse_args()
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
     with tempfile.TemporaryDirectory() as data:
         settings = load_settings(data_dir=data, rate_limit=0)
         with TestClient(create_app(settings)) as client:
@@ -74,7 +82,8 @@ def main() -> int:
             cold = [ask(q) for q in questions]
             cold_embed = embed[-len(questions):]
             warm = [ask(q) for q in questions]
-    print(f"index {settings.index_dir} · {len(questions)} questions from {args.suite}")
+    threads = f"torch threads {args.torch_threads}" if args.torch_threads else "torch threads: default"
+    print(f"index {settings.index_dir} · {len(questions)} questions from {args.suite} · {threads}")
     print(f"answer fragment, new questions:    {_ms(cold)}")
     print(f"answer fragment, repeated (cached): {_ms(warm)}")
     print(f"  of which embedding the new questions: {_ms(cold_embed)}")
