@@ -70,7 +70,7 @@ def ask(request: Request, question: Annotated[str, Form(max_length=HARD_LIMIT)] 
     message = db.add_message(str(conversation), question, answer.to_dict(), filters)
     response: Response
     if is_htmx(request):
-        response = render(request, "_answer.html", context(request, m=message, fresh=True))
+        response = render(request, "_answer.html", context(request, m=message))
     else:
         response = RedirectResponse(f"/#m-{message.share_id}", status_code=303)
         finish(request, response)

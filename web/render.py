@@ -6,6 +6,7 @@ Templates and static files are found beside this module, never through the worki
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -138,7 +139,7 @@ class Line:
     pieces: tuple[tuple[str, bool], ...]
 
 
-def lines(clause: Clause, spans: list[tuple[int, int]] = ()) -> list[Line]:  # type: ignore[assignment]
+def lines(clause: Clause, spans: Sequence[tuple[int, int]] = ()) -> list[Line]:
     text = clause.text
     units = {u.start: f"{u.kind}-{u.number}" for u in clause.units}
     out: list[Line] = []
