@@ -31,6 +31,7 @@ from assistant.compose import (
     render,
 )
 from assistant.errors import BadRequestError, NotFoundError
+from assistant.glossary import swedish_terms
 from assistant.language import detect_language
 from assistant.privacy import mask as mask_personal_data
 from assistant.qtype import question_type
@@ -78,6 +79,7 @@ class Assistant:
         index.check_model(embedder.fingerprint)
         self.names = DocumentNames.from_sources(d.source for d in index.documents.values())
         self.in_force_ids = {c.clause_id for c in index.clauses if c.status == "in_force"}
+        self.companions = companion_documents(index)
         self.calibration = load_calibration()
         # 0 = the calibrated threshold; a negative value never abstains (used to calibrate)
         self.threshold = settings.abstain_threshold or float(self.calibration.get("abstain_threshold", 0.0))
@@ -140,18 +142,23 @@ class Assistant:
                 lang: str | None = None) -> tuple[list[tuple[Scored, str]], np.ndarray | None, dict[str, Any]]:
         lang = lang or detect_language(text, self.index.analyzer.vocabulary)
         resolved = resolve(text, self.names, self.in_force_ids)
-        if not filters.docs and resolved.documents:
-            filters = Filters(tuple(resolved.documents), filters.kinds, filters.bindings, filters.langs,
-                              filters.include_inactive)
         mask = allowed_mask(self.index, filters)
         started = time.perf_counter()
-        vector = self.embed_query(text) if mode != "bm25" else None
+        terms = swedish_terms(text) if lang == "en" else []
+        dense_text = f"{text} ({'; '.join(terms)})" if terms else text
+        vector = self.embed_query(dense_text) if mode != "bm25" else None
         embedded = time.perf_counter()
         tokens = self.index.analyzer.tokens(text, lang, query=True)
-        boost = {self.index.by_id[c]: 0.02 for c in resolved.candidates if c in self.index.by_id}
+        if terms:
+            tokens += [t for t in self.index.analyzer.tokens(" ".join(terms), "sv", query=True) if t not in tokens]
+        boost = self._document_boost(resolved.documents)
+        for c in resolved.candidates:
+            if c in self.index.by_id:
+                boost[self.index.by_id[c]] = boost.get(self.index.by_id[c], 0.0) + 0.02
         scored, dense, lexical = search(
             self.index, vector, tokens, mask, dense_weight=self.settings.dense_weight,
-            bm25_weight=self.settings.bm25_weight, rrf_k=self.settings.rrf_k, mode=mode, boost=boost, k=k)
+            bm25_weight=self.settings.bm25_weight, rrf_k=self.settings.rrf_k, mode=mode, boost=boost, k=k,
+            sentence_weight=self.settings.sentence_weight)
         out: list[tuple[Scored, str]] = []
         for cid in resolved.clause_ids:
             i = self.index.by_id[cid]
@@ -162,6 +169,16 @@ class Assistant:
         info = {"lang": lang, "tokens": set(tokens), "resolved": resolved, "embed_ms": (embedded - started) * 1000,
                 "search_ms": (time.perf_counter() - embedded) * 1000, "bm25_top": _top(lexical, mask, 10)}
         return out[:k], vector, info
+
+    def _document_boost(self, documents: list[str]) -> dict[int, float]:
+        """Clauses of documents the question names (and of their companion act or ordinance) rank higher."""
+        boost: dict[int, float] = {}
+        for doc_id in documents:
+            weight = self.settings.document_boost
+            for other, w in ((doc_id, weight), *((c, weight / 2) for c in self.companions.get(doc_id, ()))):
+                for i in self.index.by_doc.get(other, ()):
+                    boost[i] = max(boost.get(i, 0.0), w)
+        return boost
 
     # ----------------------------------------------------------------- answer
     def answer(self, question: str, *, lang: str | None = None, docs: Any = None, kinds: Any = None,
@@ -287,6 +304,19 @@ class Assistant:
         prev = self.index.clauses[ids[pos - 1]] if pos > 0 else None
         nxt = self.index.clauses[ids[pos + 1]] if pos + 1 < len(ids) else None
         return prev, nxt
+
+
+def companion_documents(index: IndexData) -> dict[str, list[str]]:
+    """A law and the ordinance that completes it share a name: "Säkerhetsskyddslag" / "-förordning"."""
+    def stem(title: str) -> str:
+        title = re.sub(r"\(\d{4}:\d+\)", "", title.lower())
+        return re.sub(r"\s+", " ", title.replace("förordning", "lag")).strip()
+
+    groups: dict[str, list[str]] = {}
+    for doc_id, doc in index.documents.items():
+        if doc.source.kind in ("statute", "ordinance"):
+            groups.setdefault(stem(doc.title), []).append(doc_id)
+    return {d: [o for o in ids if o != d] for ids in groups.values() for d in ids if len(ids) > 1}
 
 
 def _binding(doc: Document, lang: str) -> str:

@@ -78,13 +78,26 @@ def allowed_mask(index: IndexData, filters: Filters) -> np.ndarray:
     return mask
 
 
-def dense_scores(index: IndexData, query_vector: np.ndarray) -> np.ndarray:
-    """Best cosine of any window of each clause (-1 where a clause has no passage)."""
+def _sentence_clause(index: IndexData) -> np.ndarray:
+    cached = getattr(index, "_sentence_clause", None)
+    if cached is None:
+        cached = np.array([s.clause_idx for s in index.sentences], dtype=np.int64)
+        index._sentence_clause = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def dense_scores(index: IndexData, query_vector: np.ndarray, sentence_weight: float = 0.0) -> np.ndarray:
+    """Cosine of each clause: its best window, mixed with its best sentence (-1 without passages)."""
     n = index.dense.ntotal
     scores, rows = index.dense.search(query_vector.reshape(1, -1).astype(np.float32), n)
     best = np.full(len(index.clauses), -1.0, dtype=np.float32)
     valid = rows[0] >= 0
     np.maximum.at(best, index.passage_clause[rows[0][valid]], scores[0][valid])
+    if sentence_weight and len(index.sentences):
+        sentence = np.full(len(index.clauses), -1.0, dtype=np.float32)
+        np.maximum.at(sentence, _sentence_clause(index), index.sentence_vectors @ query_vector)
+        has = sentence > -1
+        best[has] = (1 - sentence_weight) * best[has] + sentence_weight * sentence[has]
     return best
 
 
@@ -103,11 +116,11 @@ def _ranking(scores: np.ndarray, mask: np.ndarray, positive_only: bool) -> list[
 
 def search(index: IndexData, query_vector: np.ndarray | None, tokens: list[str], mask: np.ndarray, *,
            dense_weight: float = 1.0, bm25_weight: float = 0.5, rrf_k: int = 60, mode: str = "hybrid",
-           boost: dict[int, float] | None = None, k: int = 10) -> tuple[list[Scored], np.ndarray, np.ndarray]:
+           boost: dict[int, float] | None = None, k: int = 10, sentence_weight: float = 0.0) -> tuple[list[Scored], np.ndarray, np.ndarray]:
     """Ranked clauses and the raw dense and BM25 scores of every clause."""
     if mode not in MODES:
         raise BadRequestError(f"Unknown search mode {mode!r}.", hint=f"Use one of {', '.join(MODES)}.")
-    dense = dense_scores(index, query_vector) if query_vector is not None and mode != "bm25" else \
+    dense = dense_scores(index, query_vector, sentence_weight) if query_vector is not None and mode != "bm25" else \
         np.zeros(len(index.clauses), dtype=np.float32)
     lexical = bm25_scores(index, tokens) if mode != "dense" else np.zeros(len(index.clauses), dtype=np.float32)
     dense_rank = {c: r for r, c in enumerate(_ranking(dense, mask, False))} if mode != "bm25" else {}

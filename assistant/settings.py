@@ -44,8 +44,10 @@ class Settings:
     dev_mode: bool = _s(False, "Development mode: allows an empty admin token.")
     as_of: str = _s("", "Date (YYYY-MM-DD) that decides which wording is in force; empty means today.")
     dense_weight: float = _s(1.0, "Weight of dense (e5) ranks in reciprocal rank fusion.")
-    bm25_weight: float = _s(0.5, "Weight of BM25 ranks in reciprocal rank fusion.")
-    rrf_k: int = _s(60, "The k constant of reciprocal rank fusion.")
+    bm25_weight: float = _s(0.8, "Weight of BM25 ranks in reciprocal rank fusion.")
+    rrf_k: int = _s(30, "The k constant of reciprocal rank fusion.")
+    sentence_weight: float = _s(0.3, "Share of a clause's dense score taken from its best-matching sentence.")
+    document_boost: float = _s(0.02, "Fusion bonus for clauses of a document the question names (half for its companion act).")
     abstain_threshold: float = _s(0.0, "Evidence score under which the assistant abstains (0: the calibrated value; negative: never).")
     max_question_chars: int = _s(1000, "Longest question accepted, in characters.")
     support_sv: str = _s(
