@@ -223,7 +223,7 @@ def definitions_used(index: IndexData, quotes: list[tuple[int, str]], cited: set
 # ------------------------------------------------------------------------- parts and rendering
 @dataclass(frozen=True)
 class Part:
-    kind: str  # "phrase" | "quote" | "marker" | "space"
+    kind: str  # "phrase" (templates/phrases.j2) | "quote" (verbatim) | "marker" | "space" | "support" (setting)
     text: str
     clause_id: str = ""
 
@@ -280,9 +280,9 @@ def render(blocks: list[CitedBlock], related: list[dict[str, str]], lang: str, *
             add("phrase", phrase("possibly_related", lang))
             for r in possibly_related:
                 add("space", "\n- ")
-                add("phrase", f"{r['title']}, {r['label']} – {r['link']}")
+                add("phrase", phrase("item", r["title"], r["label"], r["link"]))
         add("space", "\n\n")
-        add("phrase", support)
+        add("support", support)
     else:
         for i, b in enumerate(blocks):
             if i:
@@ -307,13 +307,12 @@ def render(blocks: list[CitedBlock], related: list[dict[str, str]], lang: str, *
             add("phrase", phrase("related_heading", lang))
             for r in related:
                 add("space", "\n- ")
-                add("phrase", f"{r['title']}, {r['label']}" + (f" ({r['why']})" if r.get("why") else "")
-                    + f" – {r['link']}")
+                add("phrase", phrase("related_item", r["title"], r["label"], r.get("why", ""), r["link"]))
         add("space", "\n\n")
         add("phrase", phrase("sources_heading", lang))
         for b in blocks:
             add("space", "\n")
-            add("phrase", f"[{b.n}] {b.source.title} {clause_label(b.clause, lang)} – {b.link}")
+            add("phrase", phrase("source_line", b.n, b.source.title, clause_label(b.clause, lang), b.link))
     add("space", "\n\n")
     add("phrase", phrase("masked", lang) if masked else phrase("privacy", lang))
     text = "".join(p.text for p in parts)

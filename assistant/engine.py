@@ -24,6 +24,7 @@ from assistant.compose import (
     build_block,
     choose_sentences,
     clause_label,
+    defined_terms,
     definitions_used,
     permalink,
     phrase,
@@ -36,7 +37,7 @@ from assistant.privacy import mask as mask_personal_data
 from assistant.qtype import question_type
 from assistant.records import Answer, Citation, Hit, Related
 from assistant.references import DocumentNames, resolve
-from assistant.retrieve import Filters, Scored, allowed_mask, search
+from assistant.retrieve import Filters, Scored, _columns, allowed_mask, search
 from assistant.settings import Settings
 from ingest.embed import Embedder, load_embedder
 from ingest.records import Clause
@@ -58,6 +59,9 @@ class Assistant:
         self.companions = companion_documents(index)
         df = np.diff(index.bm25.scores["indptr"])
         self.document_frequency = {t: int(df[i]) for t, i in index.bm25.vocab_dict.items() if i < len(df)}
+        # warm what the first answer would otherwise build
+        _columns(index)
+        defined_terms(index)
         self.model = load_model()
         if self.model is None:
             log.warning("The abstention model is not calibrated (assistant/calibration.json); the assistant "
@@ -234,7 +238,8 @@ class Assistant:
                    "total_ms": round((finished - started) * 1000, 2)}
         notices = (phrase("masked", lang) if was_masked else phrase("privacy", lang),)
         return Answer(text, composition.text, composition.html, tuple(citations), tuple(related + possibly),
-                      abstained, lang, qtype, self.index_version, timings, round(evidence.score, 4), notices)
+                      abstained, lang, qtype, self.index_version, timings, round(evidence.score, 4), notices,
+                      tuple(composition.parts))
 
     def _cited(self, hits: list[Scored]) -> list[Scored]:
         top = hits[0]

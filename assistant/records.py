@@ -81,6 +81,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     evidence: float = 0.0  # the score the abstention decision was made on
     notices: tuple[str, ...] = ()  # template phrases shown beside the answer (privacy reminder)
+    parts: tuple[Any, ...] = ()  # the text as phrases and verbatim quotes (assistant.compose.Part); not in JSON
 
     def to_dict(self) -> dict[str, Any]:
         return {
