@@ -22,7 +22,9 @@ _EN_SEC_OF_CH = re.compile(
     r"\bsection\s+(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\s+(?:of|in)\s+chapter\s+(?P<ch>\d{1,3})\s?(?P<chl>[a-z])?\b", re.I)
 _EN_SEC = re.compile(r"\bsection\s+(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\b(?!\.\d)", re.I)
 _DESIGNATION = re.compile(r"\b(?P<year>(?:1[89]|20)\d{2}):(?P<num>\d{1,4})\b")
-_POINT = re.compile(r"\b(?:punkt(?:en)?|point)\s+(?P<n>\d{1,3})\s?\(?(?P<l>[a-z])?\)?(?![\w.])", re.I)
+# "punkt 5 b", "point 5(b)"; in "punkt 5 i rådsrekommendationen" the "i" is the preposition
+_POINT = re.compile(
+    r"\b(?:punkt(?:en)?|point)\s+(?P<n>\d{1,3})(?:\s?\(?(?P<l>(?!i\s+[a-zåäö])[a-z])\)?)?(?![\w.])", re.I)
 _RECITAL = re.compile(r"\b(?:skäl|recital)\s+\(?(?P<n>\d{1,3})\)?", re.I)
 _NUMBERED = re.compile(r"\b(?:avsnitt|section)\s+(?P<n>\d{1,2}(?:\.\d{1,2}){1,3})\b", re.I)
 _APPENDIX = re.compile(r"\b(?:bilaga|appendix|annex)\s*(?P<n>\d{1,2})?\b", re.I)
