@@ -46,6 +46,10 @@ from ingest.store import Document, IndexData
 log = logging.getLogger(__name__)
 
 MAX_CITATIONS = 3
+# a further clause is cited only when it is nearly as strong as the first (measured on the dev
+# suite: citation precision 0.45 → 0.55 at the cost of 2 % of answers losing a relevant citation)
+CITE_SCORE_RATIO = 0.9
+CITE_DENSE_MARGIN = 0.01
 
 
 class Assistant:
@@ -247,7 +251,7 @@ class Assistant:
         for s in hits[1:]:
             if len(cited) >= MAX_CITATIONS:
                 break
-            if s.score >= 0.8 * top.score and s.dense >= top.dense - 0.02:
+            if s.score >= CITE_SCORE_RATIO * top.score and s.dense >= top.dense - CITE_DENSE_MARGIN:
                 cited.append(s)
         return cited
 
