@@ -240,6 +240,12 @@ class Embedder(Protocol):
     def windows(self, text: str, overlap: int = 64) -> list[tuple[int, int]]: ...
 
 
+def _step(room: int, overlap: int) -> int:
+    """How far one window starts after the previous: at least one token, overlapping at most half a window
+    (a model whose window is shorter than the overlap would otherwise get no window at all)."""
+    return max(1, room - min(overlap, room // 2))
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model with e5-style prompts, normalised vectors, on the CPU."""
 
@@ -299,8 +305,7 @@ class SentenceTransformerEmbedder:
         if len(offsets) <= room:
             return [(0, len(text))]
         spans: list[tuple[int, int]] = []
-        step = room - overlap
-        for first in range(0, len(offsets), step):
+        for first in range(0, len(offsets), _step(room, overlap)):
             last = min(first + room, len(offsets)) - 1
             spans.append((offsets[first][0], offsets[last][1]))
             if last == len(offsets) - 1:
@@ -338,7 +343,7 @@ class HashEmbedder:
         if len(words) <= room:
             return [(0, len(text))]
         spans = []
-        for first in range(0, len(words), room - overlap):
+        for first in range(0, len(words), _step(room, overlap)):
             last = min(first + room, len(words)) - 1
             spans.append((words[first][0], words[last][1]))
             if last == len(words) - 1:

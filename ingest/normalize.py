@@ -13,6 +13,8 @@ import unicodedata
 _CONJUNCTIONS = {"och", "eller", "samt", "respektive", "resp.", "till", "som", "men", "utan", "and", "or"}
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u202f]+")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+SOFT_HYPHEN = "\u00ad"  # a line-break hyphen inside one word: dropped when the lines are joined
+_BREAK_HYPHEN = re.compile(r"([^\W\d_]+)-(\r?\n)([^\W\d_]+)")
 
 
 def clean_line(line: str) -> str:
@@ -24,7 +26,8 @@ def join_wrapped(lines: list[str]) -> str:
 
     A line ending in a hyphen is glued to the next ("EU-\\nsamarbetet" → "EU-samarbetet")
     unless the next word is a conjunction ("Säkerhets-\\noch" → "Säkerhets- och") or the
-    source had a space after the hyphen ("kommun- \\noch").
+    source had a space after the hyphen ("kommun- \\noch"). A line ending in a soft hyphen
+    (U+00AD, see :func:`mark_hyphenation`) is glued without it: "hän-\\nsyn" → "hänsyn".
     """
     out = ""
     for raw in lines:
@@ -33,6 +36,8 @@ def join_wrapped(lines: list[str]) -> str:
             continue
         if not out:
             out = line
+        elif out.endswith(SOFT_HYPHEN):
+            out = out[:-1] + line
         else:
             next_word = line.split(" ", 1)[0]
             glue = out.endswith("-") and next_word[:1].islower() and next_word.lower() not in _CONJUNCTIONS
@@ -40,6 +45,27 @@ def join_wrapped(lines: list[str]) -> str:
         if raw.rstrip("\r\n") != raw.rstrip():
             out += " "  # the source had a space before the break: a word boundary
     return _SPACES.sub(" ", out).strip()
+
+
+def mark_hyphenation(text: str) -> str:
+    """Mark line-break hyphens that split one word ("hän-\\nsyn") with a soft hyphen.
+
+    Hard-wrapped statutes sometimes hyphenate a word at the end of a line. The hyphen is
+    taken for a line-break hyphen only when the same text has the word whole ("hänsyn")
+    and never with a hyphen inside a line, so compounds such as "EU-\\nsamarbetet" keep theirs.
+    """
+    vocabulary = set(re.findall(r"[^\W\d_]+", _BREAK_HYPHEN.sub(" ", text).lower()))
+    hyphenated = set(re.findall(r"[^\W\d_]+-[^\W\d_]+", text.lower()))
+
+    def mark(m: re.Match[str]) -> str:
+        first, second = m.group(1), m.group(3)
+        whole = (first + second).lower()
+        if second[:1].islower() and second not in _CONJUNCTIONS and whole in vocabulary \
+                and f"{first}-{second}".lower() not in hyphenated:
+            return first + SOFT_HYPHEN + m.group(2) + second
+        return m.group(0)
+
+    return _BREAK_HYPHEN.sub(mark, text)
 
 
 def split_blocks(text: str) -> list[list[str]]:

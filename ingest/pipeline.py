@@ -249,6 +249,7 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         return BuildReport(settings.index_dir, "", _document_summary(documents, clauses), len(clauses),
                            warnings=warnings, seconds=time.perf_counter() - started)
 
+    store.check_index_dir(settings.index_dir)
     embedder = load_embedder(settings)
     cache = {} if rebuild else _previous_vectors(settings, embedder.fingerprint)
     by_doc = {d.doc_id: d for d in documents}

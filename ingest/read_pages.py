@@ -40,7 +40,8 @@ def read_plain_text(source: Source, path: Path) -> ReadDocument:
     text = decode(read_bytes(path, source), path, source)
     raw_blocks = split_blocks(text)
     if not raw_blocks:
-        raise SourceError(f"{source.doc_id}: {path} has no text.")
+        raise SourceError(f"{source.doc_id}: {path} has no text.",
+                          hint="Supply the document's text or remove the source.")
     title = join_wrapped(raw_blocks[0])
     blocks: list[Block] = []
     for lines in raw_blocks[1:]:
@@ -70,6 +71,7 @@ def read_markdown_page(source: Source, path: Path) -> ReadDocument:
     meta, body = parse_front_matter(text)
     title, blocks = markdown_blocks(body)
     if not blocks:
-        raise SourceError(f"{source.doc_id}: {path} has no paragraphs under its title.")
+        raise SourceError(f"{source.doc_id}: {path} has no paragraphs under its title.",
+                          hint="Supply the page's text, or remove the source from the manifest.")
     return ReadDocument(source.doc_id, title or source.title, source.lang, "text", blocks,
                         {"as_of": source.as_of, **meta})

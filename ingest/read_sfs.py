@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from assistant.errors import SourceError
-from ingest.normalize import join_wrapped, split_blocks, strip_md_links
+from ingest.normalize import join_wrapped, mark_hyphenation, split_blocks, strip_md_links
 from ingest.records import Block, ReadDocument
 from ingest.sources import Source
 
@@ -24,7 +24,8 @@ def read_bytes(path: Path, source: Source) -> bytes:
             hint="Check `path` in the manifest and VAGVISARE_CORPUS_DIR.",
         ) from None
     except IsADirectoryError:
-        raise SourceError(f"{source.doc_id}: {path} is a directory, not a file.") from None
+        raise SourceError(f"{source.doc_id}: {path} is a directory, not a file.",
+                          hint="Point `path` in the manifest at the document itself.") from None
     if not data.strip():
         raise SourceError(f"{source.doc_id}: {path} is empty.", hint="Supply the document's text or remove the source.")
     return data
@@ -50,7 +51,8 @@ def read_sfs_json(source: Source, path: Path) -> ReadDocument:
             hint="Replace the file with the SFS database record as downloaded.",
         ) from None
     if not isinstance(record, dict):
-        raise SourceError(f"{source.doc_id}: {path} is JSON but not an SFS record (expected an object).")
+        raise SourceError(f"{source.doc_id}: {path} is JSON but not an SFS record (expected an object).",
+                          hint="Replace the file with the SFS database record as downloaded.")
     fulltext = record.get("fulltext")
     text = fulltext.get("forfattningstext") if isinstance(fulltext, dict) else None
     if not isinstance(text, str):
@@ -59,8 +61,9 @@ def read_sfs_json(source: Source, path: Path) -> ReadDocument:
             hint="Is this an SFS database record? Use format = \"sfs-json\" only for those.",
         )
     if not text.strip():
-        raise SourceError(f"{source.doc_id}: {path} has an empty statute text.")
-    blocks = [Block(join_wrapped(lines)) for lines in split_blocks(text)]
+        raise SourceError(f"{source.doc_id}: {path} has an empty statute text.",
+                          hint="Replace the file with the SFS database record as downloaded.")
+    blocks = [Block(join_wrapped(lines)) for lines in split_blocks(mark_hyphenation(text))]
     amendments = [
         {
             "beteckning": a.get("beteckning", ""),
@@ -132,7 +135,8 @@ def read_sfs_markdown(source: Source, path: Path) -> ReadDocument:
     meta, body = parse_front_matter(text)
     title, blocks = markdown_blocks(body)
     if not blocks:
-        raise SourceError(f"{source.doc_id}: {path} has no statute text after its front matter.")
+        raise SourceError(f"{source.doc_id}: {path} has no statute text after its front matter.",
+                          hint="Supply the whole statute, or remove the source from the manifest.")
     designation = meta.get("beteckning", "")
     full_title = f"{meta.get('rubrik') or title} ({designation})" if designation else (title or source.title)
     doc_meta: dict[str, object] = {

@@ -18,14 +18,20 @@ log = logging.getLogger(__name__)
 
 _MARKER = re.compile(
     r"\s*/\s*(?P<what>Upphör att gälla|Träder i kraft|Rubriken upphör att gälla|Rubriken träder i kraft"
-    r"|Ny beteckning[^/]*?)\s+(?P<ui>[UI]):(?P<date>\d{4}-\d\d-\d\d)\s*/\s*"
+    r"|Ny beteckning[^/]*?)\s+(?P<ui>[UI]):(?P<date>\d{4}-\d\d-\d\d)"
+    # "/Upphör att gälla U:2026-07-01 genom lag (2021:443)./" names the repealing act too
+    r"(?:\s+genom\s+(?:lag|förordning)\s+\(\d{4}:\d+\)\.?)?\s*/\s*"
 )
 _CHAPTER = re.compile(r"^(\d+)\s?([a-z])?\s+[Kk]ap\.(?:\s+(?P<rest>\D.*))?$", re.S)
 _SECTION = re.compile(r"^(\d+)\s?([a-z])?\s?§(?!§)\s*(?P<rest>.*)$", re.S)
 _TRANS_ACT = re.compile(r"^(\d{4}):(\d+)(?:\s+(?P<rest>.*))?$", re.S)
+_DESIGNATION = re.compile(r"^(\d{4}):(\d+)$")
 _APPENDIX = re.compile(r"^Bilaga(?:\s+(\d+))?$")
 _PART = re.compile(r"^AVDELNING\s+[IVXLC]+\.")
-_REPEALED = re.compile(r"^Har (?:upphävts|betecknats\b.*?) genom (lag|förordning) \((\d{4}:\d+)\)\.?$", re.I | re.S)
+# "Har upphävts genom lag (2021:952).", "Har betecknats 2 kap. 8 § genom ...", "Ny beteckning 42 e § genom ..."
+_REPEALED = re.compile(
+    r"^(?:Har (?:upphävts|betecknats\b.*?)|Ny beteckning\b.*?) genom (lag|förordning) \((\d{4}:\d+)\)\.?$",
+    re.I | re.S)
 _NOTE = re.compile(r"\s*\b((?:Lag|Förordning|Kungörelse)\s*\((\d{4}:\d+)\))\.\s*$")
 _LIST_ITEM = re.compile(r"^(?:(\d+)\s?([a-z])?\.|([a-zåäö])\)|[-–•])\s")
 _TRANSITIONAL = "Övergångsbestämmelser"
@@ -275,7 +281,11 @@ class _StatuteSegmenter:
             elif self.current is not None:
                 self.current.blocks.append(text)
             else:
-                self.current = _Draft("transitional", "overgang", _TRANSITIONAL, (_TRANSITIONAL,), [text])
+                # the act's own provisions with no designation line (an act never amended): named by the act
+                act = _DESIGNATION.match(str(self.doc.meta.get("designation", "")))
+                locator = f"overgang:{act.group(1)}-{act.group(2)}" if act else "overgang"
+                label = f"{_TRANSITIONAL} ({act.group(0)})" if act else _TRANSITIONAL
+                self.current = _Draft("transitional", locator, label, (_TRANSITIONAL,), [text], page=block.page)
             return
 
         if _PART.match(text) and len(text) < 200:

@@ -12,11 +12,13 @@ _ABBREVIATIONS = frozenset(
     """m.m bl.a t.ex dvs d.v.s s.k jfr kap st p nr resp prop bet rskr ang ca f.d m.fl o.d osv etc e.g i.e
     art kungl fr.o.m t.o.m p.g.a enl mom jfr. u.s no inkl exkl tel sek milj mdkr mkr""".split()
 )
-_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-ZÅÄÖ0-9–-])")
+# a sentence ends after [.!?] and any closing quotes or brackets (which belong to it)
+_END = re.compile(r"(?<=[.!?])(?P<close>[\"”’)]*)\s+(?=[\"“(]?[A-ZÅÄÖ0-9–-])")
+_LIST_NUMBER = re.compile(r"^\s*(?:\d+\s?[a-z]?|[a-zåäö])\.$")  # "1." or "2 a." opening a punkt
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    last = text.rstrip().rsplit(" ", 1)[-1].lower().rstrip(".").lstrip("(")
+    last = text.rstrip().rsplit(" ", 1)[-1].lower().rstrip("\"”’)").rstrip(".").lstrip("(")
     return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 
@@ -27,11 +29,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         start = 0
         for m in _END.finditer(line):
-            candidate = line[start:m.start()]
-            if _ends_with_abbreviation(candidate):
+            end = m.start() + len(m.group("close"))
+            candidate = line[start:end]
+            if _ends_with_abbreviation(candidate) or _LIST_NUMBER.match(candidate):
                 continue
             if candidate.strip():
-                spans.append((offset + start, offset + m.start()))
+                spans.append((offset + start, offset + end))
             start = m.end()
         if line[start:].strip():
             spans.append((offset + start, offset + len(line.rstrip())))

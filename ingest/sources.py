@@ -62,12 +62,15 @@ class Source:
         return data
 
 
+_HEADER = re.compile(r"^\[\[\s*source\s*\]\]\s*(?:#.*)?$")  # "[[source]]", "[[ source ]]  # comment"
+
+
 def _table_lines(text: str) -> list[tuple[int, dict[str, int]]]:
     """For each [[source]] table: its header line and the line of each key."""
     tables: list[tuple[int, dict[str, int]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if stripped == "[[source]]":
+        if _HEADER.match(stripped):
             tables.append((number, {}))
         elif tables and (m := re.match(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*=", stripped)):
             tables[-1][1].setdefault(m.group(1), number)
@@ -143,10 +146,15 @@ def load_sources(manifest: Path) -> list[Source]:
     return sources
 
 
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
 def _toml_value(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    # a TOML basic string: quotes, backslashes and control characters escaped
+    text = "".join(_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
+                   for c in str(value))
     return f'"{text}"'
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import IndexMismatchError, IndexMissingError
+from assistant.errors import ConfigError, IndexMismatchError, IndexMissingError
 from ingest.analyze import Analyzer
 from ingest.records import Clause, Unit
 from ingest.sources import Source
@@ -35,7 +35,7 @@ from ingest.sources import Source
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-SEGMENTER_VERSION = "2026-11-28.1"  # bump when segmentation changes clause ids or text
+SEGMENTER_VERSION = "2026-11-28.2"  # bump when segmentation changes clause ids or text
 
 _SCHEMA = """
 CREATE TABLE documents (
@@ -160,6 +160,19 @@ def new_build_dir(index_dir: Path) -> Path:
     root = builds_dir(index_dir)
     root.mkdir(parents=True, exist_ok=True)
     return root / stamp
+
+
+def check_index_dir(index_dir: Path) -> None:
+    """Refuse to build into a directory that holds something other than an index.
+
+    :func:`swap_in` moves a plain index directory aside; anything else there (a mistyped
+    VAGVISARE_INDEX_DIR pointing at the data directory, say) must not be moved.
+    """
+    if index_dir.is_symlink() or not index_dir.exists():
+        return
+    if not index_dir.is_dir() or (any(index_dir.iterdir()) and not (index_dir / "manifest.json").is_file()):
+        raise ConfigError(f"{index_dir} exists and is not an index, so the index cannot be written there.",
+                          hint="Point VAGVISARE_INDEX_DIR at a new or index directory, or move that one away.")
 
 
 def swap_in(index_dir: Path, build: Path, keep: int = 2) -> None:
