@@ -158,11 +158,14 @@ def fit(rows: list[list[float]], labels: list[int], l2: float = 1.0, steps: int 
     return Model(tuple(w.round(6)), round(b, 6), tuple(mean.round(6)), tuple(scale.round(6)), 0.5)
 
 
-def load_model(path: Path = CALIBRATION_FILE) -> Model | None:
+def load_model(path: Path = CALIBRATION_FILE, embedding_id: str | None = None) -> Model | None:
+    """The calibrated model, or None when there is none or it was fitted for another embedding model."""
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    if embedding_id is not None and data.get("model") not in (None, embedding_id):
+        return None  # evidence features of another model mean something else
     model = data.get("abstain_model")
     if not isinstance(model, dict) or tuple(model.get("features", ())) != FEATURES:
         return None

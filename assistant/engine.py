@@ -66,10 +66,11 @@ class Assistant:
         # warm what the first answer would otherwise build
         _columns(index)
         defined_terms(index)
-        self.model = load_model()
+        self.model = load_model(embedding_id=str(embedder.fingerprint.get("id")))
         if self.model is None:
-            log.warning("The abstention model is not calibrated (assistant/calibration.json); the assistant "
-                        "will not abstain. Run `vagvisare eval calibrate`.")
+            log.warning("The abstention model is not calibrated for the embedding model %r "
+                        "(assistant/calibration.json); the assistant will not abstain. Run `vagvisare eval calibrate`.",
+                        embedder.fingerprint.get("id"))
         # 0 = the calibrated threshold; a negative value never abstains (used to calibrate)
         self.threshold = settings.abstain_threshold or (self.model.threshold if self.model else -1.0)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()

@@ -363,7 +363,6 @@ GLOSSARY: dict[str, str] = {
     "who must be vetted": "vem som ska säkerhetsprövas",
     "responsibility for the vetting": "ansvar för säkerhetsprövningen",
     "placement in a security class": "placering i säkerhetsklass",
-    "consent": "samtycke",
     "disclosure of information": "utlämnande av uppgifter",
     "hand over": "lämna ut",
     "passed on": "lämnas ut",

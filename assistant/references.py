@@ -14,12 +14,14 @@ from ingest.sources import Source
 _CH_SEC = re.compile(
     r"(?P<ch>\d{1,3})\s?(?P<chl>[a-z])?\s*kap(?:\.|itlet|itel)?\s*(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\s*§", re.I)
 _SEC = re.compile(r"(?<![\d:])(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\s*§")
-_COLON = re.compile(r"\b(?P<short>[A-ZÅÄÖ][\wÅÄÖåäö-]{1,24})\s+(?P<ch>\d{1,3})\s?:\s?(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\b")
+_COLON = re.compile(
+    r"\b(?P<short>[A-ZÅÄÖ][\wÅÄÖåäö-]{1,24})\s+(?P<ch>\d{1,3})\s?:\s?(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\b")
 _EN_CH_SEC = re.compile(
     r"\bchapter\s+(?P<ch>\d{1,3})\s?(?P<chl>[a-z])?\s*[,:]?\s*(?:section|sec\.|§)\s*(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\b",
     re.I)
 _EN_SEC_OF_CH = re.compile(
-    r"\bsection\s+(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\s+(?:of|in)\s+chapter\s+(?P<ch>\d{1,3})\s?(?P<chl>[a-z])?\b", re.I)
+    r"\bsection\s+(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\s+(?:of|in)\s+chapter\s+(?P<ch>\d{1,3})\s?(?P<chl>[a-z])?\b",
+    re.I)
 _EN_SEC = re.compile(r"\bsection\s+(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\b(?!\.\d)", re.I)
 _DESIGNATION = re.compile(r"\b(?P<year>(?:1[89]|20)\d{2}):(?P<num>\d{1,4})\b")
 # "punkt 5 b", "point 5(b)"; in "punkt 5 i rådsrekommendationen" the "i" is the preposition
@@ -37,9 +39,7 @@ def _variants(name: str) -> set[str]:
     out = {name}
     if not name:
         return set()
-    if name.endswith("en"):
-        out |= {name[:-2], name + "s"}
-    elif name.endswith("et"):
+    if name.endswith("en") or name.endswith("et"):
         out |= {name[:-2], name + "s"}
     else:
         out.add(name + "s")

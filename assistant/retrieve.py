@@ -116,7 +116,8 @@ def _ranking(scores: np.ndarray, mask: np.ndarray, positive_only: bool) -> list[
 
 def search(index: IndexData, query_vector: np.ndarray | None, tokens: list[str], mask: np.ndarray, *,
            dense_weight: float = 1.0, bm25_weight: float = 0.5, rrf_k: int = 60, mode: str = "hybrid",
-           boost: dict[int, float] | None = None, k: int = 10, sentence_weight: float = 0.0) -> tuple[list[Scored], np.ndarray, np.ndarray]:
+           boost: dict[int, float] | None = None, k: int = 10,
+           sentence_weight: float = 0.0) -> tuple[list[Scored], np.ndarray, np.ndarray]:
     """Ranked clauses and the raw dense and BM25 scores of every clause."""
     if mode not in MODES:
         raise BadRequestError(f"Unknown search mode {mode!r}.", hint=f"Use one of {', '.join(MODES)}.")

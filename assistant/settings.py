@@ -39,16 +39,21 @@ class Settings:
         "or `hash:<dim>` (a deterministic test embedder).",
     )
     model_cache_dir: Path = _s(Path("var/models"), "Where the bundled model is converted to, once.")
-    admin_token: str = _s("", "Token for admin endpoints (index reload). Required unless dev_mode.")
-    rate_limit: int = _s(120, "Requests per minute per client; 0 disables the limit.")
-    dev_mode: bool = _s(False, "Development mode: allows an empty admin token.")
+    admin_token: str = _s("", "Bearer token for the admin endpoints (index reload); `vagvisare serve` refuses "
+                              "an empty, default or short (< 16 characters) token unless dev_mode.")
+    rate_limit: int = _s(120, "Requests per minute per client (IP address) to the question and feedback "
+                              "endpoints, per server process; 0 disables the limit.")
+    max_body_bytes: int = _s(65_536, "Largest request body accepted, in bytes (a larger one gets 413).")
+    dev_mode: bool = _s(False, "Development mode: allows an empty or weak admin token.")
     as_of: str = _s("", "Date (YYYY-MM-DD) that decides which wording is in force; empty means today.")
     dense_weight: float = _s(1.0, "Weight of dense (e5) ranks in reciprocal rank fusion.")
     bm25_weight: float = _s(0.8, "Weight of BM25 ranks in reciprocal rank fusion.")
     rrf_k: int = _s(30, "The k constant of reciprocal rank fusion.")
     sentence_weight: float = _s(0.3, "Share of a clause's dense score taken from its best-matching sentence.")
-    document_boost: float = _s(0.02, "Fusion bonus for clauses of a document the question names (half for its companion act).")
-    abstain_threshold: float = _s(0.0, "Evidence score under which the assistant abstains (0: the calibrated value; negative: never).")
+    document_boost: float = _s(
+        0.02, "Fusion bonus for clauses of a document the question names (half for its companion act).")
+    abstain_threshold: float = _s(
+        0.0, "Evidence score under which the assistant abstains (0: the calibrated value; negative: never).")
     max_question_chars: int = _s(1000, "Longest question accepted, in characters.")
     support_sv: str = _s(
         "Kontakta din organisations säkerhetsskyddschef eller stödet för forskningssäkerhet.",
@@ -137,11 +142,14 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     for key, raw in overrides.items():
         if key not in by_name:
             raise ConfigError(f"Unknown setting {key!r}.")
-        values[key] = raw if raw is None else _convert(key, raw, by_name[key].type, "arguments")
+        if raw is not None:  # None: not given, keep the environment's or the default
+            values[key] = _convert(key, raw, by_name[key].type, "arguments")
 
     settings = Settings(**values)
     if settings.rate_limit < 0:
         raise ConfigError(f"{PREFIX}RATE_LIMIT must be 0 (off) or a positive number of requests per minute.")
+    if settings.max_body_bytes < 1024:
+        raise ConfigError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024.")
     if settings.max_question_chars < 10:
         raise ConfigError(f"{PREFIX}MAX_QUESTION_CHARS must be at least 10.")
     settings.as_of_date()  # validates the date early

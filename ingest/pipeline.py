@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import IndexMissingError, SourceError, VagvisareError
+from assistant.errors import SourceError, VagvisareError
 from assistant.settings import Settings
 from ingest import store
 from ingest.analyze import Analyzer
@@ -281,6 +281,7 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         for c in clauses
     ]
 
+    summaries = _document_summary(documents, clauses)
     build = store.new_build_dir(settings.index_dir)
     version = f"{build.name[:15]}-{_hash(''.join(d.content_hash for d in documents))[:8]}"
     manifest = {
@@ -290,7 +291,7 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         "as_of": today.isoformat(),
         "segmenter_version": store.SEGMENTER_VERSION,
         "embedding": embedder.fingerprint,
-        "documents": {d.doc_id: s for d, s in zip(documents, _document_summary(documents, clauses), strict=True)},
+        "documents": {s["doc_id"]: s for s in summaries},
         "counts": {"documents": len(documents), "clauses": len(clauses), "passages": len(passages),
                    "sentences": len(sentences)},
         "libraries": _library_versions(),
@@ -307,7 +308,7 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         shutil.rmtree(build, ignore_errors=True)
         raise
     size = sum(p.stat().st_size for p in build.rglob("*") if p.is_file())
-    return BuildReport(settings.index_dir, version, list(manifest["documents"].values()), len(clauses),
+    return BuildReport(settings.index_dir, version, summaries, len(clauses),
                        len(passages), len(sentences), new_p + new_s,
                        len(passages) + len(sentences) - new_p - new_s, time.perf_counter() - started, size, warnings)
 

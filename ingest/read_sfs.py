@@ -73,6 +73,7 @@ def read_sfs_json(source: Source, path: Path) -> ReadDocument:
         for a in record.get("andringsforfattningar") or []
         if isinstance(a, dict)
     ]
+    assert isinstance(fulltext, dict)  # checked above: text came from it
     meta: dict[str, object] = {
         "as_of": fulltext.get("andringInford") or "",
         "in_force_from": (record.get("ikraftDateTime") or "")[:10],

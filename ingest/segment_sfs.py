@@ -299,9 +299,8 @@ class _StatuteSegmenter:
                 if self._heading_valid(markers):
                     self.chapter_heading = text  # a newer wording of the chapter heading
                 return
-            if markers.heading_from or markers.heading_to:
-                if not self._heading_valid(markers):
-                    return
+            if (markers.heading_from or markers.heading_to) and not self._heading_valid(markers):
+                return
             self._close()
             self.chapter, self.chapter_heading, self.heading = number, text, ""
             self.last_section = None

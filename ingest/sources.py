@@ -95,7 +95,8 @@ def load_sources(manifest: Path) -> list[Source]:
 
     unknown_top = set(data) - {"source"}
     if unknown_top:
-        raise ConfigError(f"{manifest}: unknown top-level key(s) {sorted(unknown_top)}; only [[source]] tables belong here.")
+        raise ConfigError(
+            f"{manifest}: unknown top-level key(s) {sorted(unknown_top)}; only [[source]] tables belong here.")
     rows = data.get("source", [])
     if not isinstance(rows, list):
         raise ConfigError(f"{manifest}: `source` must be written as [[source]] tables.")
@@ -128,7 +129,8 @@ def load_sources(manifest: Path) -> list[Source]:
         if not DOC_ID.match(doc_id):
             fail("doc_id", f"doc_id {doc_id!r} is not valid.", "Use lower case letters, digits and '-'.")
         if doc_id in seen:
-            fail("doc_id", f"duplicate doc_id {doc_id!r} (first at line {seen[doc_id]}).", "Each doc_id must be unique.")
+            fail("doc_id", f"duplicate doc_id {doc_id!r} (first at line {seen[doc_id]}).",
+                 "Each doc_id must be unique.")
         seen[doc_id] = key_lines.get("doc_id", header)
         for key, allowed in (("kind", KINDS), ("binding", BINDINGS), ("lang", LANGS), ("format", FORMATS)):
             if row[key] not in allowed:

@@ -227,10 +227,9 @@ class IndexData:
                     src["aliases"] = tuple(src.get("aliases", ()))
                     self.documents[r["doc_id"]] = Document(Source(**src), r["title"], r["content_hash"],
                                                            json.loads(r["meta"]), r["text"], r["ordinal"])
-                self.passages = [Span(r[1], r[2], r[3], r[4]) for r in
-                                 db.execute('SELECT row, clause_idx, start, "end", text_hash FROM passages ORDER BY row')]
-                self.sentences = [Span(r[1], r[2], r[3], r[4]) for r in
-                                  db.execute('SELECT row, clause_idx, start, "end", text_hash FROM sentences ORDER BY row')]
+                spans = 'SELECT row, clause_idx, start, "end", text_hash FROM {} ORDER BY row'
+                self.passages = [Span(r[1], r[2], r[3], r[4]) for r in db.execute(spans.format("passages"))]
+                self.sentences = [Span(r[1], r[2], r[3], r[4]) for r in db.execute(spans.format("sentences"))]
             finally:
                 db.close()
             self.dense = faiss.read_index(str(self.path / "dense.faiss"))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.references import DocumentNames, resolve
 from ingest.sources import Source, load_sources
-from pathlib import Path
 
 MANIFEST = Path(__file__).resolve().parents[2] / "corpus" / "sources.toml"
 
@@ -75,6 +76,7 @@ def test_an_unknown_short_name_is_not_a_reference(names: DocumentNames) -> None:
 
 
 def test_document_names_in_english_and_inflected_swedish(names: DocumentNames) -> None:
-    for question, doc in [("the Protective Security Act", "sfs-2018-585"), ("högskolelagens regler", "sfs-1992-1434"),
-                          ("Offentlighets- och sekretesslagen", "sfs-2009-400"), ("cybersäkerhetslagen", "sfs-2025-1506")]:
+    cases = [("the Protective Security Act", "sfs-2018-585"), ("högskolelagens regler", "sfs-1992-1434"),
+             ("Offentlighets- och sekretesslagen", "sfs-2009-400"), ("cybersäkerhetslagen", "sfs-2025-1506")]
+    for question, doc in cases:
         assert [d for _, d in names.mentions(question)] == [doc], f"{question!r} names {doc}"
