@@ -23,7 +23,8 @@ from assistant.glossary import GLOSSARY
 from ingest.analyze import STOP_EN, STOP_SV, words
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
-FEATURES = ("dense_top", "dense_margin", "sentence_top", "bm25_top", "agree", "unknown_share", "coverage")
+FEATURES = ("dense_top", "dense_margin", "sentence_top", "bm25_top", "agree", "unknown_share", "coverage",
+            "number_unmet")
 
 _GLOSSARY_WORDS = frozenset(w for phrase in GLOSSARY for w in re.findall(r"[a-z]+", phrase))
 # English words common in questions that carry no topic (the glossary covers the topical ones)
@@ -46,6 +47,7 @@ class Evidence:
     agree: float  # 1 when BM25's and the dense model's best clauses are among each other's top 3
     unknown_share: float  # share of the question's content words the corpus and glossary do not know
     coverage: float  # IDF-weighted share of the question's terms found in the best clauses
+    number_unmet: float = 0.0  # 1 when the question asks for a number, amount or address the best clauses lack
     score: float = 0.0  # probability that the sources answer the question
 
     def features(self) -> list[float]:
@@ -103,11 +105,30 @@ def coverage(query_tokens: list[str], clause_tokens: set[str], document_frequenc
     return found / total if total else 1.0
 
 
+_ASKS_NUMBER = re.compile(
+    r"\b(hur många|hur mycket|vad kostar|kostar|kostnad\w*|belopp\w*|lön\w*|budget\w*|telefonnummer|"
+    r"e-?postadress\w*|adress\w*|ränta|procent|antal|how many|how much|costs?|fees?|salar\w+|budget\w*|"
+    r"phone|telephone|e-?mail address\w*|address\w*|interest rate|percentage|number of)\b", re.I)
+_LEGAL_NUMBERS = re.compile(
+    r"\d+\s?[a-z]?\s*(?:kap\.|§)|\(\d{4}:\d+\)|\d{4}:\d+|\b\d+\s?[a-z]?\s*(?:och|–|-)\s*\d+\s?§")
+_NUMBERS = re.compile(r"\d|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|tjugo|hundra|tusen|miljon\w*|kronor|procent)\b",
+                      re.I)
+
+
+def number_unmet(question: str, clause_texts: list[str]) -> float:
+    """1.0 when the question asks for a number, an amount or an address and none of the best
+    clauses holds one (numbers in references such as "3 kap. 2 §" or "(2018:585)" do not count)."""
+    if not _ASKS_NUMBER.search(question):
+        return 0.0
+    return 0.0 if any(_NUMBERS.search(_LEGAL_NUMBERS.sub(" ", t)) for t in clause_texts) else 1.0
+
+
 def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_top: float, n_tokens: int,
-            question: str, lang: str, vocabulary: frozenset[str], covered: float = 1.0) -> Evidence:
+            question: str, lang: str, vocabulary: frozenset[str], covered: float = 1.0,
+            number: float = 0.0) -> Evidence:
     allowed = np.flatnonzero(mask)
     if not len(allowed):
-        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, number)
     d = dense[allowed]
     order = np.argsort(-d)
     dense_top = float(d[order[0]])
@@ -119,7 +140,7 @@ def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_t
     agree = float(b[b_order[0]] > 0 and (allowed[b_order[0]] in allowed[order[:3]]
                                          or allowed[order[0]] in allowed[b_order[:3]]))
     return Evidence(dense_top, margin, sentence_top, bm25_top, agree, unknown_share(question, lang, vocabulary),
-                    covered)
+                    covered, number)
 
 
 @dataclass(frozen=True)

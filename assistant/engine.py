@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.abstain import Evidence, coverage, load_model, measure
+from assistant.abstain import Evidence, coverage, load_model, measure, number_unmet
 from assistant.compose import (
     Chosen,
     build_block,
@@ -68,7 +68,7 @@ class Assistant:
         defined_terms(index)
         self.model = load_model(embedding_id=str(embedder.fingerprint.get("id")))
         if self.model is None:
-            log.warning("The abstention model is not calibrated for the embedding model %r "
+            log.warning("The abstention model is not calibrated for the embedding model %r and these features "
                         "(assistant/calibration.json); the assistant will not abstain. Run `vagvisare eval calibrate`.",
                         embedder.fingerprint.get("id"))
         # 0 = the calibrated threshold; a negative value never abstains (used to calibrate)
@@ -270,8 +270,9 @@ class Assistant:
             clause_tokens.update(self.index.analyzer.tokens(" ".join([*c.heading_path, c.text]), c.lang))
         covered = coverage(info["query_tokens"], clause_tokens, self.document_frequency, len(self.index.clauses),
                            info["lang"])
+        number = number_unmet(info["text"], [self.index.clauses[s.idx].text for s in hits[:3]])
         evidence = measure(info["dense"], info["lexical"], info["mask"], sentence_top, info["n_tokens"],
-                           info["text"], info["lang"], self.index.analyzer.vocabulary, covered)
+                           info["text"], info["lang"], self.index.analyzer.vocabulary, covered, number)
         score = self.model.probability(evidence) if self.model else 1.0
         return replace(evidence, score=score)
 
