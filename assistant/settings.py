@@ -55,6 +55,10 @@ class Settings:
     abstain_threshold: float = _s(
         0.0, "Evidence score under which the assistant abstains (0: the calibrated value; negative: never).")
     max_question_chars: int = _s(1000, "Longest question accepted, in characters.")
+    query_batch: int = _s(32, "The server embeds up to this many concurrent questions in one forward pass of the "
+                              "model; 1 embeds each question on its own.")
+    server_threads: int = _s(8, "Requests a server process works on at once; more wait in line (fewer threads "
+                                "contend less for Python's lock while the model runs).")
     support_sv: str = _s(
         "Kontakta din organisations säkerhetsskyddschef eller stödet för forskningssäkerhet.",
         "Who to ask when the sources do not answer (Swedish).",
@@ -148,6 +152,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     settings = Settings(**values)
     if settings.rate_limit < 0:
         raise ConfigError(f"{PREFIX}RATE_LIMIT must be 0 (off) or a positive number of requests per minute.")
+    if settings.query_batch < 1 or settings.server_threads < 1:
+        raise ConfigError(f"{PREFIX}QUERY_BATCH and {PREFIX}SERVER_THREADS must be at least 1.")
     if settings.max_body_bytes < 1024:
         raise ConfigError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024.")
     if settings.max_question_chars < 10:

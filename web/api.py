@@ -112,7 +112,7 @@ def api_sources(request: Request) -> JSONResponse:
     return JSONResponse(list_sources(request.app.state.settings))
 
 
-@router.post("/feedback", status_code=201, dependencies=[Depends(require_json)])
+@router.post("/feedback", status_code=201, dependencies=[Depends(require_json), Depends(rate_limit)])
 def api_feedback(request: Request, body: FeedbackRequest) -> JSONResponse:
     """Store feedback on an answer: a rating, a wrong citation and/or a comment."""
     db = store(request)
@@ -137,8 +137,8 @@ health = APIRouter(tags=["health"])
 
 
 @health.get("/healthz")
-def healthz(request: Request) -> JSONResponse:
-    """Whether the index is loaded, and its version."""
+async def healthz(request: Request) -> JSONResponse:
+    """Whether the index is loaded, and its version (answered at once, even when every thread is busy)."""
     bot = request.app.state.assistant
     if bot is None:
         error = request.app.state.load_error

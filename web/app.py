@@ -7,20 +7,23 @@ and ``/healthz`` say what is missing and which command fixes it (``vagvisare ing
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
-from assistant.errors import IndexMismatchError, IndexMissingError, ModelError
+from assistant.errors import VagvisareError
 from assistant.feedback import Store
 from assistant.settings import Settings, load_settings
-from web import api, errors, pages
+from web import admin, api, errors, pages
+from web.deps import load_assistant
 from web.render import STATIC, static_version
-from web.security import Csrf, RateLimiter, SecurityHeaders, load_secret
+from web.security import BodyLimit, Csrf, RateLimiter, SecurityHeaders, check_admin_token, load_secret
 
 if TYPE_CHECKING:
     from assistant.engine import Assistant
@@ -34,21 +37,25 @@ Errors are JSON `{"error": ..., "hint": ...}` with the HTTP status of the proble
 (422 for a question or filter that cannot be answered as given)."""
 
 
-def create_app(settings: Settings, *, assistant: Assistant | None = None) -> FastAPI:
-    """The web app over the index in ``settings.index_dir`` (or an already loaded ``assistant``)."""
+def create_app(settings: Settings, *, assistant: Assistant | None = None, supervised: bool = False) -> FastAPI:
+    """The web app over the index in ``settings.index_dir`` (or an already loaded ``assistant``).
+
+    ``supervised``: one of several worker processes under uvicorn's supervisor (``--workers N``).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.assistant = assistant
         app.state.load_error = None
+        # The route handlers run in this thread pool; a request beyond it waits in line.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.server_threads
         if assistant is None:
-            from assistant.engine import Assistant
-
             try:
-                app.state.assistant = await run_in_threadpool(Assistant.load, settings)
+                app.state.assistant = await run_in_threadpool(load_assistant, settings)
                 log.info("index %s loaded from %s", app.state.assistant.index_version, settings.index_dir)
-            except (IndexMissingError, IndexMismatchError, ModelError) as exc:
-                log.warning("serving without an index: %s", exc)
+            except VagvisareError as exc:
+                # Keep running: /healthz says what is wrong (503), and an admin reload can recover.
+                log.error("serving without an index: %s", exc)
                 app.state.load_error = exc
         yield
 
@@ -60,11 +67,15 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> Fas
     app.state.store = Store(settings.data_dir)
     app.state.csrf = Csrf(load_secret(settings.data_dir))
     app.state.limiter = RateLimiter(settings.rate_limit)
+    app.state.reload_lock = threading.Lock()
+    app.state.supervised = supervised
     app.state.static_version = static_version()
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, respond=errors.too_large)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(api.health)
+    app.include_router(admin.router)
     app.include_router(pages.router)
     errors.install(app)
     return app
@@ -72,4 +83,6 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> Fas
 
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory`` and several workers: settings from the environment."""
-    return create_app(load_settings())
+    settings = load_settings()
+    check_admin_token(settings)
+    return create_app(settings, supervised=True)

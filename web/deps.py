@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from assistant.errors import IndexMissingError, VagvisareError
 from assistant.feedback import Store
+from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.engine import Assistant
@@ -24,6 +25,38 @@ def loaded(request: Request) -> Assistant:
             raise error
         raise IndexMissingError("The index is still loading.", hint="Try again in a few seconds.")
     return bot  # type: ignore[no-any-return]
+
+
+def load_assistant(settings: Settings, previous: Assistant | None = None) -> Assistant:
+    """A new assistant over the index in ``settings.index_dir``, built off to the side.
+
+    Concurrent questions are embedded in batches (:mod:`web.batching`). The embedding model of
+    ``previous`` is reused (the settings, and so the model, do not change while serving), so a
+    reload reads only the index. Any failure is an :class:`IndexMissingError`
+    that says what is wrong, never a crash: the caller keeps serving what it had, or reports it.
+    """
+    from assistant.engine import Assistant
+    from ingest.embed import load_embedder
+    from ingest.store import IndexData
+    from web.batching import BatchingEmbedder
+
+    # Read every file from one build, even if `vagvisare ingest` swaps the link while we read.
+    directory = settings.index_dir.resolve() if settings.index_dir.is_symlink() else settings.index_dir
+    try:
+        index = IndexData(directory)
+        if previous is not None:
+            embedder = previous.embedder
+        else:
+            embedder = load_embedder(settings)
+            if settings.query_batch > 1:
+                embedder = BatchingEmbedder(embedder, settings.query_batch)
+        return Assistant(settings, index, embedder)
+    except VagvisareError:
+        raise
+    except Exception as exc:  # a damaged file can fail in a library's own way (pickle, zip, faiss, ...)
+        raise IndexMissingError(f"The index in {settings.index_dir} could not be loaded "
+                                f"({type(exc).__name__}: {exc}).",
+                                hint="Run `vagvisare ingest --rebuild`.") from exc
 
 
 def store(request: Request) -> Store:

@@ -66,12 +66,20 @@ def error_response(request: Request, status: int, message: str, hint: str | None
     return render(request, "error.html", ctx, status)
 
 
+def too_large(request: Request) -> Response:
+    limit = request.app.state.settings.max_body_bytes
+    return error_response(request, 413, f"The request body is larger than {limit} bytes.",
+                          "Send a shorter question or comment.")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(VagvisareError)
     async def _project_error(request: Request, exc: VagvisareError) -> Response:
         if exc.status_code >= 500:
             log.warning("%s %s: %s", request.method, request.url.path, exc)
-        return error_response(request, exc.status_code, exc.message, exc.hint, exc=exc)
+        response = error_response(request, exc.status_code, exc.message, exc.hint, exc=exc)
+        response.headers.update(getattr(exc, "headers", None) or {})  # Retry-After, WWW-Authenticate
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -86,6 +94,8 @@ def install(app: FastAPI) -> None:
             ctx_message = "There is no page at this address." if wants_json(request) else \
                 context(request)["t"]["not_found"]
             return error_response(request, 404, ctx_message, "See / or /sources.")
+        if exc.status_code == 413:
+            return too_large(request)
         return error_response(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(Exception)

@@ -89,7 +89,7 @@ def new_conversation(request: Request) -> Response:
     return response
 
 
-@router.post("/feedback", dependencies=[Depends(verify_csrf)])
+@router.post("/feedback", dependencies=[Depends(verify_csrf), Depends(rate_limit)])
 def feedback(request: Request, share_id: Annotated[str, Form(max_length=64)],
              rating: Annotated[str, Form(max_length=10)] = "",
              wrong_clause_id: Annotated[str, Form(max_length=200)] = "",

@@ -1,4 +1,5 @@
-"""Security of the web layer: headers (CSP), CSRF tokens for form posts, a per-client rate limit.
+"""Security of the web layer: headers (CSP), CSRF tokens for form posts, a per-client rate limit,
+the admin token.
 
 CSRF is a signed double-submit token: the ``vv_csrf`` cookie holds ``<random>.<hmac>``,
 and every form post must carry the same value in the ``csrf`` field or the ``X-CSRF-Token``
@@ -12,18 +13,23 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.errors import VagvisareError
+from assistant.errors import ConfigError, VagvisareError
+from assistant.settings import Settings
 
 CSRF_COOKIE = "vv_csrf"
 CSRF_FIELD = "csrf"
@@ -51,6 +57,10 @@ class CsrfError(VagvisareError):
 
 class RateLimitError(VagvisareError):
     status_code = 429
+
+    def __init__(self, message: str, *, hint: str | None = None, retry_after: int = 60) -> None:
+        super().__init__(message, hint=hint)
+        self.headers = {"Retry-After": str(max(1, retry_after))}
 
 
 class UnsupportedMediaError(VagvisareError):
@@ -122,27 +132,86 @@ def set_csrf_cookie(response: object, token: str, secure: bool) -> None:
 
 
 class RateLimiter:
-    """Fixed one-minute windows per client address; ``limit = 0`` turns it off (per process)."""
+    """``limit`` requests a minute per client address, as a token bucket (GCRA); ``limit = 0`` turns it off.
 
-    def __init__(self, limit: int) -> None:
+    A client may send ``limit`` requests at once, then one every ``60 / limit`` seconds. A refused
+    request says when the next one will be accepted (``Retry-After``). The state is in memory, per
+    process: with ``--workers N`` each worker keeps its own buckets, so a client gets up to N times
+    the limit (the workers do not share a counter, and need not for a limit against abuse).
+    """
+
+    MAX_CLIENTS = 10_000  # beyond this, clients whose bucket is full again are forgotten
+
+    def __init__(self, limit: int, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
-        self._windows: dict[str, tuple[int, int]] = {}
+        self.clock = clock
+        self._ready_at: dict[str, float] = {}  # when the client's bucket is full again (its "TAT")
         self._lock = threading.Lock()
 
     def check(self, client: str) -> None:
         if self.limit <= 0:
             return
-        minute = int(time.monotonic() // 60)
+        interval = 60.0 / self.limit
+        now = self.clock()
         with self._lock:
-            if len(self._windows) > 10_000:
-                self._windows = {k: v for k, v in self._windows.items() if v[0] == minute}
-            window, count = self._windows.get(client, (minute, 0))
-            if window != minute:
-                window, count = minute, 0
-            if count >= self.limit:
-                raise RateLimitError(f"More than {self.limit} questions a minute from this client.",
-                                     hint="Wait a minute and try again.")
-            self._windows[client] = (window, count + 1)
+            if len(self._ready_at) > self.MAX_CLIENTS:
+                self._ready_at = {k: t for k, t in self._ready_at.items() if t > now}
+            ready_at = max(self._ready_at.get(client, now), now) + interval
+            if ready_at - now > 60.0:
+                wait = math.ceil(ready_at - now - 60.0)
+                raise RateLimitError(f"More than {self.limit} requests a minute from this client.",
+                                     hint=f"Wait {wait} s and try again.", retry_after=wait)
+            self._ready_at[client] = ready_at
+
+
+WEAK_TOKENS = frozenset({"changeme", "change-me", "change_me", "admin", "secret", "password", "token",
+                         "default", "test", "vagvisare", "admin-token", "xxx", "12345678"})
+MIN_TOKEN_CHARS = 16
+
+
+def admin_token_problem(token: str) -> str | None:
+    """Why ``token`` cannot guard the admin endpoints of a production server, or None if it can."""
+    if not token.strip():
+        return "VAGVISARE_ADMIN_TOKEN is not set"
+    if token.strip().lower() in WEAK_TOKENS:
+        return f"VAGVISARE_ADMIN_TOKEN is a well-known default ({token!r})"
+    if len(token) < MIN_TOKEN_CHARS:
+        return f"VAGVISARE_ADMIN_TOKEN is shorter than {MIN_TOKEN_CHARS} characters"
+    return None
+
+
+def check_admin_token(settings: Settings) -> None:
+    """Refuse to serve in production with an empty or guessable admin token (development mode may)."""
+    problem = admin_token_problem(settings.admin_token)
+    if problem and not settings.dev_mode:
+        raise ConfigError(
+            f"{problem}; the server will not start without a real admin token.",
+            hint="Make one with `python -c 'import secrets; print(secrets.token_urlsafe(32))'` and set "
+                 "VAGVISARE_ADMIN_TOKEN to it (or VAGVISARE_DEV_MODE=1 on a development machine).")
+
+
+class AdminAuthError(VagvisareError):
+    """An admin request without the right bearer token."""
+
+    status_code = 401
+    headers = {"WWW-Authenticate": "Bearer"}
+
+
+class AdminDisabledError(VagvisareError):
+    status_code = 403
+
+
+def verify_admin(settings: Settings, authorization: str | None) -> None:
+    """Bearer-token check for the admin endpoints, in constant time."""
+    if not settings.admin_token:
+        raise AdminDisabledError("The admin endpoints are off: no admin token is set.",
+                                 hint="Set VAGVISARE_ADMIN_TOKEN and restart the server.")
+    scheme, _, sent = (authorization or "").partition(" ")
+    expected = settings.admin_token.encode()
+    if not (scheme.lower() == "bearer"
+            and hmac.compare_digest(sent.strip().encode("utf-8", "replace"), expected)):
+        raise AdminAuthError("This needs the admin token.",
+                             hint="Send `Authorization: Bearer <VAGVISARE_ADMIN_TOKEN>`.")
 
 
 class SecurityHeaders:
@@ -166,3 +235,38 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuses a request body larger than ``limit`` bytes with 413, before it is read into memory.
+
+    A declared ``Content-Length`` over the limit is answered at once; a body without one (chunked)
+    is counted as it arrives and refused when it passes the limit. ``respond`` renders the error
+    the way the rest of the app does (JSON for the API, a page for a browser).
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, respond: Callable[[Request], Any]) -> None:
+        self.app = app
+        self.limit = limit
+        self.respond = respond
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limit:
+            response = self.respond(Request(scope))
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise HTTPException(413)  # rendered by the app's error handler
+            return message
+
+        await self.app(scope, counting_receive, send)
