@@ -39,11 +39,24 @@ browser:
 index: setup
 	@$(BIN)/vagvisare ingest
 
-run: index
-	@$(BIN)/vagvisare serve --host $(HOST) --port $(PORT)
+# The server refuses to start without a real admin token (for POST /api/admin/reload). Unless
+# VAGVISARE_ADMIN_TOKEN is set, `make run` makes one, once, in var/admin-token (mode 600).
+ADMIN_TOKEN_FILE := var/admin-token
 
-serve: setup
-	@$(BIN)/vagvisare serve --host $(HOST) --port $(PORT)
+$(ADMIN_TOKEN_FILE):
+	@mkdir -p var
+	@(umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > $@)
+	@echo "run: made an admin token in $@ (for POST /api/admin/reload)"
+
+run: index $(ADMIN_TOKEN_FILE)
+	@echo "run: serving on http://$(HOST):$(PORT)/ (admin token: \$$VAGVISARE_ADMIN_TOKEN or $(ADMIN_TOKEN_FILE))"
+	@VAGVISARE_ADMIN_TOKEN="$${VAGVISARE_ADMIN_TOKEN:-$$(cat $(ADMIN_TOKEN_FILE))}" \
+	  $(BIN)/vagvisare serve --host $(HOST) --port $(PORT)
+
+serve: setup $(ADMIN_TOKEN_FILE)
+	@echo "run: serving on http://$(HOST):$(PORT)/ (admin token: \$$VAGVISARE_ADMIN_TOKEN or $(ADMIN_TOKEN_FILE))"
+	@VAGVISARE_ADMIN_TOKEN="$${VAGVISARE_ADMIN_TOKEN:-$$(cat $(ADMIN_TOKEN_FILE))}" \
+	  $(BIN)/vagvisare serve --host $(HOST) --port $(PORT)
 
 test: setup browser
 	@$(BIN)/python -m pytest
@@ -56,6 +69,7 @@ lint: setup
 	@$(BIN)/mypy assistant ingest web eval
 
 bench: setup
+	@echo "bench: ingest and load a real server on loopback (about 15 minutes); writes docs/benchmark.json and .md"
 	@$(BIN)/vagvisare bench
 
 clean:
