@@ -57,8 +57,10 @@ class Settings:
     max_question_chars: int = _s(1000, "Longest question accepted, in characters.")
     query_batch: int = _s(32, "The server embeds up to this many concurrent questions in one forward pass of the "
                               "model; 1 embeds each question on its own.")
-    server_threads: int = _s(8, "Requests a server process works on at once; more wait in line (fewer threads "
-                                "contend less for Python's lock while the model runs).")
+    query_process: bool = _s(True, "The server embeds questions in a process of its own, so that the model runs "
+                                   "beside the request threads instead of waiting for Python's lock.")
+    server_threads: int = _s(32, "Requests a server process works on at once; more wait in line. Concurrent "
+                                 "questions are embedded together, so this bounds the batch.")
     support_sv: str = _s(
         "Kontakta din organisations säkerhetsskyddschef eller stödet för forskningssäkerhet.",
         "Who to ask when the sources do not answer (Swedish).",

@@ -21,7 +21,7 @@ from assistant.errors import VagvisareError
 from assistant.feedback import Store
 from assistant.settings import Settings, load_settings
 from web import admin, api, errors, pages
-from web.deps import load_assistant
+from web.deps import close_assistant, load_assistant
 from web.render import STATIC, static_version
 from web.security import BodyLimit, Csrf, RateLimiter, SecurityHeaders, check_admin_token, load_secret
 
@@ -58,6 +58,8 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, superv
                 log.error("serving without an index: %s", exc)
                 app.state.load_error = exc
         yield
+        if assistant is None:  # what the lifespan loaded, it stops
+            close_assistant(app.state.assistant)
 
     app = FastAPI(title="Vägvisare", version="0.1.0", description=API_DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")

@@ -30,7 +30,8 @@ def loaded(request: Request) -> Assistant:
 def load_assistant(settings: Settings, previous: Assistant | None = None) -> Assistant:
     """A new assistant over the index in ``settings.index_dir``, built off to the side.
 
-    Concurrent questions are embedded in batches (:mod:`web.batching`). The embedding model of
+    Concurrent questions are embedded in batches (:mod:`web.batching`), in a process of their own
+    (:mod:`web.embedding_process`) unless ``query_process`` is off. The embedding model of
     ``previous`` is reused (the settings, and so the model, do not change while serving), so a
     reload reads only the index. Any failure is an :class:`IndexMissingError`
     that says what is wrong, never a crash: the caller keeps serving what it had, or reports it.
@@ -39,6 +40,7 @@ def load_assistant(settings: Settings, previous: Assistant | None = None) -> Ass
     from ingest.embed import load_embedder
     from ingest.store import IndexData
     from web.batching import BatchingEmbedder
+    from web.embedding_process import ProcessEmbedder
 
     # Read every file from one build, even if `vagvisare ingest` swaps the link while we read.
     directory = settings.index_dir.resolve() if settings.index_dir.is_symlink() else settings.index_dir
@@ -47,7 +49,7 @@ def load_assistant(settings: Settings, previous: Assistant | None = None) -> Ass
         if previous is not None:
             embedder = previous.embedder
         else:
-            embedder = load_embedder(settings)
+            embedder = ProcessEmbedder(settings) if settings.query_process else load_embedder(settings)
             if settings.query_batch > 1:
                 embedder = BatchingEmbedder(embedder, settings.query_batch)
         return Assistant(settings, index, embedder)
@@ -57,6 +59,13 @@ def load_assistant(settings: Settings, previous: Assistant | None = None) -> Ass
         raise IndexMissingError(f"The index in {settings.index_dir} could not be loaded "
                                 f"({type(exc).__name__}: {exc}).",
                                 hint="Run `vagvisare ingest --rebuild`.") from exc
+
+
+def close_assistant(bot: Assistant | None) -> None:
+    """Stop what :func:`load_assistant` started beside the assistant (the embedding process)."""
+    close = getattr(bot.embedder, "close", None) if bot is not None else None
+    if close is not None:
+        close()
 
 
 def store(request: Request) -> Store:

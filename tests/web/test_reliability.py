@@ -271,8 +271,9 @@ def test_with_several_workers_a_reload_replaces_them_one_by_one(own_index: Setti
     build_index(settings)
     with LiveServer(settings, tmp_path / "server.log", workers=2) as server, \
             Load(server.url, _mixed_retrying, 4) as load:
-        def workers() -> set[int]:
-            return {pid for pid in process_tree(server.pid) if pid != server.pid and not _resource_tracker(pid)}
+        def workers() -> set[int]:  # the supervisor's children, but for multiprocessing's helper
+            return {pid for pid in process_tree(server.pid)
+                    if _parent(pid) == server.pid and not _resource_tracker(pid)}
 
         deadline = time.monotonic() + 60
         while len(workers()) < 2 and time.monotonic() < deadline:
@@ -298,3 +299,10 @@ def _resource_tracker(pid: int) -> bool:
         return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
