@@ -34,6 +34,8 @@ def _parser(sub: Any) -> None:
                    help="server worker counts to compare (default 1,2; --quick: 1)")
     b.add_argument("--skip-ingest", action="store_true",
                    help="reuse the benchmark index; do not time a full and an incremental ingest")
+    b.add_argument("--no-options", action="store_true",
+                   help="do not measure the configuration options (batching, embedding process, threads)")
     b.add_argument("--out", type=Path, default=Path("docs"), help="where benchmark.json and benchmark.md go")
     b.add_argument("--work-dir", type=Path, default=Path("var/bench"),
                    help="the benchmark's own index and data (default var/bench)")
@@ -71,7 +73,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # Several processes need an import string; each worker reads the same environment. A
         # worker is ready once its index is loaded, which takes longer than uvicorn's default 5 s.
         uvicorn.run("web.app:app_from_env", factory=True, workers=args.workers,
-                    timeout_worker_healthcheck=120, **options)
+                    timeout_worker_healthcheck=120, http="web.tcp:NoDelayH11Protocol", **options)
     else:
         from web.app import create_app
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from assistant.engine import Assistant
 
 CONVERSATION_COOKIE = "vv_conv"
+T = TypeVar("T")
 
 
 def loaded(request: Request) -> Assistant:
@@ -33,8 +35,9 @@ def load_assistant(settings: Settings, previous: Assistant | None = None) -> Ass
     Concurrent questions are embedded in batches (:mod:`web.batching`), in a process of their own
     (:mod:`web.embedding_process`) unless ``query_process`` is off. The embedding model of
     ``previous`` is reused (the settings, and so the model, do not change while serving), so a
-    reload reads only the index. Any failure is an :class:`IndexMissingError`
-    that says what is wrong, never a crash: the caller keeps serving what it had, or reports it.
+    reload reads only the index. A failure is an error of the project's family that says what is
+    wrong (a damaged index: :class:`IndexMissingError`), never a crash: the caller keeps serving
+    what it had, or reports it.
     """
     from assistant.engine import Assistant
     from ingest.embed import load_embedder
@@ -44,18 +47,28 @@ def load_assistant(settings: Settings, previous: Assistant | None = None) -> Ass
 
     # Read every file from one build, even if `vagvisare ingest` swaps the link while we read.
     directory = settings.index_dir.resolve() if settings.index_dir.is_symlink() else settings.index_dir
+    index = _damage_is_missing(settings, IndexData, directory)
+    if previous is not None:
+        return _damage_is_missing(settings, Assistant, settings, index, previous.embedder)
+    embedder = ProcessEmbedder(settings) if settings.query_process else load_embedder(settings)
+    if settings.query_batch > 1:
+        embedder = BatchingEmbedder(embedder, settings.query_batch)
     try:
-        index = IndexData(directory)
-        if previous is not None:
-            embedder = previous.embedder
-        else:
-            embedder = ProcessEmbedder(settings) if settings.query_process else load_embedder(settings)
-            if settings.query_batch > 1:
-                embedder = BatchingEmbedder(embedder, settings.query_batch)
-        return Assistant(settings, index, embedder)
+        return _damage_is_missing(settings, Assistant, settings, index, embedder)
+    except VagvisareError:
+        close = getattr(embedder, "close", None)
+        if close is not None:
+            close()  # no embedding process left behind
+        raise
+
+
+def _damage_is_missing(settings: Settings, build: Callable[..., T], *args: Any) -> T:
+    """``build(*args)``; a damaged file can fail in a library's own way (pickle, zip, faiss, ...)."""
+    try:
+        return build(*args)
     except VagvisareError:
         raise
-    except Exception as exc:  # a damaged file can fail in a library's own way (pickle, zip, faiss, ...)
+    except Exception as exc:
         raise IndexMissingError(f"The index in {settings.index_dir} could not be loaded "
                                 f"({type(exc).__name__}: {exc}).",
                                 hint="Run `vagvisare ingest --rebuild`.") from exc

@@ -293,6 +293,23 @@ def test_with_several_workers_a_reload_replaces_them_one_by_one(own_index: Setti
     assert load.count > 50 and not load.failures, f"{len(load.failures)} of {load.count} failed: {load.failures[:5]}"
 
 
+def test_several_workers_answer_without_the_nagle_delay(own_index: Settings, tmp_path: Path) -> None:
+    """uvicorn's socket for several workers lacks TCP_NODELAY (its issue #3149): every answer on a
+    kept-alive connection waited ~40 ms for the client's delayed ACK. web.tcp sets it."""
+    import statistics
+
+    settings = own_index.replace(data_dir=tmp_path / "data")
+    with LiveServer(settings, tmp_path / "server.log", workers=2) as server, \
+            httpx.Client(base_url=server.url) as client:
+        client.get("/healthz")
+        times = []
+        for _ in range(15):
+            started = time.perf_counter()
+            assert client.get("/healthz").status_code == 200
+            times.append((time.perf_counter() - started) * 1000)
+    assert statistics.median(times) < 30, f"/healthz took {statistics.median(times):.0f} ms: Nagle's delay?"
+
+
 def _resource_tracker(pid: int) -> bool:
     """multiprocessing's helper process under the supervisor is not a worker."""
     try:
