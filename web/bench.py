@@ -56,6 +56,18 @@ SUITES = (ROOT / "eval" / "suites" / "dev.yaml", ROOT / "eval" / "suites" / "hel
 TARGETS = {"throughput_32": 40.0, "p95_32_ms": 500.0, "median_1_ms": 50.0, "rss_mb": 2048.0}
 RESULTS_START = "<!-- bench:results -->"
 RESULTS_END = "<!-- /bench:results -->"
+# The options measured against what the server does by default (1 worker, 32 clients).
+VARIANT_CLIENTS = 32
+_LIBRARY_THREADS = {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2"}
+VARIANTS: dict[str, dict[str, str]] = {
+    "as shipped": {},
+    "no batching": {"VAGVISARE_QUERY_BATCH": "1"},
+    "model in the server process": {"VAGVISARE_QUERY_PROCESS": "0"},
+    "8 request threads": {"VAGVISARE_SERVER_THREADS": "8"},
+    "libraries' own thread pools (2 threads)": _LIBRARY_THREADS,
+    "none of these (as before issue 7)": {"VAGVISARE_QUERY_BATCH": "1", "VAGVISARE_QUERY_PROCESS": "0",
+                                          "VAGVISARE_SERVER_THREADS": "40", **_LIBRARY_THREADS},
+}
 VAGVISARE = [sys.executable, "-c", "import sys; from assistant.cli import main; sys.exit(main())"]
 
 
@@ -69,6 +81,7 @@ class BenchOptions:
     out: Path = Path("docs")
     work_dir: Path = Path("var/bench")
     quick: bool = False
+    variants: bool = True
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> BenchOptions:
@@ -83,7 +96,7 @@ class BenchOptions:
                    workers=ints(args.workers, [1] if quick else [1, 2]),
                    skip_ingest=bool(args.skip_ingest) or quick,
                    out=work_dir / "quick" if quick and args.out == Path("docs") else Path(args.out),
-                   work_dir=work_dir, quick=quick)
+                   work_dir=work_dir, quick=quick, variants=not (quick or args.no_options))
 
 
 # --------------------------------------------------------------------------- questions
@@ -336,6 +349,24 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def run_level(env: dict[str, str], work: Path, workers: int, clients: int, questions: list[str],
+              options: BenchOptions) -> dict[str, Any]:
+    """A fresh server (cold start timed), every question once (cold), then cycling for the duration."""
+    shutil.rmtree(work / "data", ignore_errors=True)
+    server = Server(env, workers, work / "bench.log")
+    try:
+        memory_idle = memory_mb(server.pids())
+        _say(f"bench:   cold start {server.cold_start_s:.1f} s; cold questions")
+        cold = measure(server, iter(questions), clients, options.duration * 10, len(questions))
+        _say(f"bench:   {cold['throughput_per_s']}/s p95 {cold['latency_ms']['p95']} ms; cycling")
+        cycling = measure(server, _cycle(questions), clients, options.duration, options.max_requests)
+        _say(f"bench:   {cycling['throughput_per_s']}/s p95 {cycling['latency_ms']['p95']} ms")
+    finally:
+        server.stop()
+    return {"workers": workers, "clients": clients, "cold_start_s": round(server.cold_start_s, 2),
+            "idle_memory": memory_idle, "cold": cold, "cycling": cycling}
+
+
 def run_benchmark(settings: Settings, options: BenchOptions) -> int:
     work = options.work_dir
     work.mkdir(parents=True, exist_ok=True)
@@ -365,21 +396,15 @@ def run_benchmark(settings: Settings, options: BenchOptions) -> int:
     runs: list[dict[str, Any]] = []
     for workers in options.workers:
         for clients in options.levels:
-            shutil.rmtree(work / "data", ignore_errors=True)
-            _say(f"bench: {workers} worker(s), {clients} client(s): starting the server")
-            server = Server(env, workers, log_path)
-            try:
-                memory_idle = memory_mb(server.pids())
-                _say(f"bench:   cold start {server.cold_start_s:.1f} s; cold questions")
-                cold = measure(server, iter(questions), clients, options.duration * 10, len(questions))
-                _say(f"bench:   {cold['throughput_per_s']}/s p95 {cold['latency_ms']['p95']} ms; cycling")
-                cycling = measure(server, _cycle(questions), clients, options.duration, options.max_requests)
-                _say(f"bench:   {cycling['throughput_per_s']}/s p95 {cycling['latency_ms']['p95']} ms")
-            finally:
-                server.stop()
-            runs.append({"workers": workers, "clients": clients, "cold_start_s": round(server.cold_start_s, 2),
-                         "idle_memory": memory_idle, "cold": cold, "cycling": cycling})
+            _say(f"bench: {workers} worker(s), {clients} client(s)")
+            runs.append(run_level(env, work, workers, clients, questions, options))
     results["runs"] = runs
+    if options.variants:
+        results["variants"] = []
+        for name, extra in VARIANTS.items():
+            _say(f"bench: option {name!r}, 1 worker, {VARIANT_CLIENTS} clients")
+            run = run_level({**env, **extra}, work, 1, VARIANT_CLIENTS, questions, options)
+            results["variants"].append({"name": name, "environment": extra, **run})
     results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["verdict"] = verdict(results)
 
@@ -443,6 +468,19 @@ def markdown_results(results: dict[str, Any]) -> str:
         lines.append(f"| {workers} | {starts} (median {statistics.median(r['cold_start_s'] for r in runs):.2f}) "
                      f"| {idle:.0f} |")
     lines += [""]
+    if results.get("variants"):
+        lines += [f"Options, 1 worker, {VARIANT_CLIENTS} clients (each row changes the shipped configuration "
+                  "by the environment shown):", "",
+                  "| option | environment | cold answers/s | cold p95 ms | cycling answers/s | cycling p95 ms | "
+                  "errors | peak RSS MB | CPU cores (cold): server / others |", "|---|---|---|---|---|---|---|---|---|"]
+        for v in results["variants"]:
+            cold, cyc = v["cold"], v["cycling"]
+            envs = " ".join(f"`{k}={val}`" for k, val in v["environment"].items()) or "–"
+            lines.append(f"| {v['name']} | {envs} | {cold['throughput_per_s']} | {cold['latency_ms']['p95']} | "
+                         f"{cyc['throughput_per_s']} | {cyc['latency_ms']['p95']} | {cold['errors'] + cyc['errors']} | "
+                         f"{max(cold['peak_rss_mb'], cyc['peak_rss_mb']):.0f} | {cold['cpu_cores']['server']} / "
+                         f"{cold['cpu_cores']['other_processes']} |")
+        lines += [""]
     if "ingest_full" in results:
         full, inc = results["ingest_full"], results["ingest_incremental"]
         lines += ["| ingest | seconds | embedded | reused | index size |", "|---|---|---|---|---|",

@@ -81,6 +81,8 @@ def test_memory_levels_off_under_a_mixed_load(real_settings: Settings, tmp_path:
     third = max(1, len(steady) // 3)
     early, late = statistics.median(steady[:third]), statistics.median(steady[-third:])
     trace = ", ".join(f"{t:.0f}s {rss:.0f}" for t, rss in samples[::5])
+    print(f"soak: {counts['requests']} requests in {SECONDS:.0f} s; RSS after warm-up {early:.0f} MB, "
+          f"at the end {late:.0f} MB; over time (MB): {trace}")  # shown with -rA
     assert late - early <= GROWTH_MB, (
         f"RSS grew {late - early:.0f} MB after the warm-up ({early:.0f} → {late:.0f} MB) over "
         f"{counts['requests']} requests: a leak? RSS over time (MB): {trace}")
