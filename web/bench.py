@@ -218,6 +218,7 @@ class Sample:
     latency_ms: float
     server_ms: float | None = None
     embed_ms: float | None = None
+    error: str = ""  # the exception, when there was no HTTP status
 
 
 async def drive(url: str, questions: Iterator[str], clients: int, duration: float, max_requests: int,
@@ -242,8 +243,8 @@ async def drive(url: str, questions: Iterator[str], clients: int, duration: floa
                 latency = (time.perf_counter() - t0) * 1000
                 timings = r.json().get("timings", {}) if r.status_code == 200 else {}
                 samples.append(Sample(r.status_code, latency, timings.get("total_ms"), timings.get("embed_ms")))
-            except (httpx.HTTPError, ValueError):
-                samples.append(Sample(0, (time.perf_counter() - t0) * 1000))
+            except (httpx.HTTPError, ValueError) as exc:
+                samples.append(Sample(0, (time.perf_counter() - t0) * 1000, error=f"{type(exc).__name__}: {exc}"))
 
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout) as http:
         await asyncio.gather(*(client_loop(http) for _ in range(clients)))
@@ -267,7 +268,8 @@ def summarize(samples: list[Sample], elapsed: float) -> dict[str, Any]:
     statuses: dict[str, int] = {}
     for s in samples:
         if not 200 <= s.status < 300:
-            statuses[str(s.status or "transport")] = statuses.get(str(s.status or "transport"), 0) + 1
+            key = str(s.status) if s.status else s.error[:120]
+            statuses[key] = statuses.get(key, 0) + 1
     return {
         "requests": len(samples), "ok": len(ok), "errors": len(samples) - len(ok), "error_statuses": statuses,
         "seconds": round(elapsed, 2), "throughput_per_s": round(len(ok) / elapsed, 1) if elapsed else 0.0,

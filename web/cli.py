@@ -11,6 +11,7 @@ from assistant.cli import EXTRA_PARSERS, command
 from assistant.settings import Settings
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+KEEP_ALIVE_S = 75
 
 
 def _parser(sub: Any) -> None:
@@ -67,8 +68,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     one_thread_per_request()
     import uvicorn
 
+    # Kept-alive connections stay open longer than a proxy's idle timeout (often 60 s), so the server
+    # is not the side that closes a connection a client is about to reuse (with uvicorn's 5 s: two
+    # resets in 2,000 answers to 64 clients; docs/benchmark.md).
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": settings.log_level.lower(),
-                               "proxy_headers": True, "server_header": False}
+                               "proxy_headers": True, "server_header": False, "timeout_keep_alive": KEEP_ALIVE_S}
     if args.workers > 1:
         # Several processes need an import string; each worker reads the same environment. A
         # worker is ready once its index is loaded, which takes longer than uvicorn's default 5 s.
