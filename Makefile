@@ -69,7 +69,7 @@ lint: setup
 	@$(BIN)/mypy assistant ingest web eval
 
 bench: setup
-	@echo "bench: ingest and load a real server on loopback (about 15 minutes); writes docs/benchmark.json and .md"
+	@echo "bench: ingest and load a real server on loopback (about 20 minutes); writes docs/benchmark.json and .md"
 	@$(BIN)/vagvisare bench
 
 clean:

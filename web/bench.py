@@ -1,6 +1,6 @@
 """`vagvisare bench`: a real server on loopback under bounded concurrent load, and what it costs.
 
-    vagvisare bench             # the full run (about 15 minutes): docs/benchmark.json and docs/benchmark.md
+    vagvisare bench             # the full run (about 20 minutes): docs/benchmark.json and docs/benchmark.md
     vagvisare bench --quick     # a smoke run (about a minute), written under var/bench/quick/
 
 What it does, in order:
@@ -21,6 +21,8 @@ What it does, in order:
 
    and records throughput, latency p50/p95/p99, errors, the server's RSS (all its processes), the
    CPU time the server and this load generator used, and how busy the rest of the machine was.
+3. the 32-client level again with one configuration option changed at a time (``VARIANTS``:
+   batching, the embedding process, request threads, thread pools), to show what each is worth.
 
 The load generator runs on the same machine and uses some of its CPU (reported per level).
 """
