@@ -24,7 +24,7 @@ from ingest.analyze import STOP_EN, STOP_SV, words
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
 FEATURES = ("dense_top", "dense_margin", "sentence_top", "bm25_top", "agree", "unknown_share", "coverage",
-            "number_unmet")
+            "number_unmet", "unknown_name")
 
 _GLOSSARY_WORDS = frozenset(w for phrase in GLOSSARY for w in re.findall(r"[a-z]+", phrase))
 # English words common in questions that carry no topic (the glossary covers the topical ones)
@@ -47,7 +47,8 @@ class Evidence:
     agree: float  # 1 when BM25's and the dense model's best clauses are among each other's top 3
     unknown_share: float  # share of the question's content words the corpus and glossary do not know
     coverage: float  # IDF-weighted share of the question's terms found in the best clauses
-    number_unmet: float = 0.0  # 1 when the question asks for a number, amount or address the best clauses lack
+    number_unmet: float = 0.0  # 1 when the question asks for an amount, a duration, a count the best clauses lack
+    unknown_name: float = 0.0  # 1 when the question names something (a statute, an acronym, a name) the corpus lacks
     score: float = 0.0  # probability that the sources answer the question
 
     def features(self) -> list[float]:
@@ -105,30 +106,106 @@ def coverage(query_tokens: list[str], clause_tokens: set[str], document_frequenc
     return found / total if total else 1.0
 
 
-_ASKS_NUMBER = re.compile(
-    r"\b(hur många|hur mycket|vad kostar|kostar|kostnad\w*|belopp\w*|lön\w*|budget\w*|telefonnummer|"
-    r"e-?postadress\w*|adress\w*|ränta|procent|antal|how many|how much|costs?|fees?|salar\w+|budget\w*|"
-    r"phone|telephone|e-?mail address\w*|address\w*|interest rate|percentage|number of)\b", re.I)
+_NUMBER = (r"(?:\d+|\w+onde|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|tolv|femton|tjugo|trettio|hundra|"
+           r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty)")
+_UNIT = r"\w*(?:dag|dagar|dagen|veckor?|månader?|månaden|år|året|timmar?|days?|weeks?|months?|years?|hours?)"
+# what a question asks for, and what one of the best clauses must hold to give it
+_NEEDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"\b(vad kostar|kostar|kostnad\w*|månadslön\w*|lön|löner|budget\w*|hur stort belopp|"
+                r"how much does|costs?|salar\w+|what amount)\b", re.I),  # money
+     re.compile(r"kronor|\bkr\b|\beuros?\b|\bsek\b|basbelopp", re.I)),
+    (re.compile(r"\b(ränta|räntesats|procentsats|interest rate|percentage)\b", re.I),  # a rate
+     re.compile(r"procent|\bpercent|%", re.I)),
+    (re.compile(r"\b(hur lång\w*|hur länge|hur snabbt|how long|how quickly|processing time|handläggningstid)\b",
+                re.I),  # a duration
+     re.compile(rf"\b{_NUMBER}\s+(?:\w+\s+)?{_UNIT}\b|utan dröjsmål|omedelbart|skyndsamt|without delay|immediately",
+                re.I)),
+    (re.compile(r"\b(hur många|hur mycket|antal|how many|number of)\b", re.I),  # a count
+     re.compile(r"\d|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|tjugo|hundra|tusen|miljon\w*|kronor|procent)\b",
+                re.I)),
+    (re.compile(r"\b(telefonnummer|e-?postadress\w*|webbadress\w*|postadress\w*|phone|telephone|"
+                r"e-?mail address\w*|postal address\w*)\b", re.I),  # a contact
+     re.compile(r"@|\+?\d[\d -]{6,}\d|www\.|https?://", re.I)),
+)
+# numbers that answer no such question: references ("3 kap. 2 §", "(2018:585)"), dates and years
 _LEGAL_NUMBERS = re.compile(
-    r"\d+\s?[a-z]?\s*(?:kap\.|§)|\(\d{4}:\d+\)|\d{4}:\d+|\b\d+\s?[a-z]?\s*(?:och|–|-)\s*\d+\s?§")
-_NUMBERS = re.compile(r"\d|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|tjugo|hundra|tusen|miljon\w*|kronor|procent)\b",
-                      re.I)
+    r"\d+\s?[a-z]?\s*(?:kap\.|§)|\(\d{4}:\d+\)|\d{4}:\d+|\b\d+\s?[a-z]?\s*(?:och|–|-)\s*\d+\s?§|"
+    r"\b\d{4}-\d\d-\d\d\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)\w*(?:\s+\d{4})?|"
+    r"\b(?:19|20)\d\d\b")
 
 
 def number_unmet(question: str, clause_texts: list[str]) -> float:
-    """1.0 when the question asks for a number, an amount or an address and none of the best
-    clauses holds one (numbers in references such as "3 kap. 2 §" or "(2018:585)" do not count)."""
-    if not _ASKS_NUMBER.search(question):
-        return 0.0
-    return 0.0 if any(_NUMBERS.search(_LEGAL_NUMBERS.sub(" ", t)) for t in clause_texts) else 1.0
+    """1.0 when the question asks for an amount of money, a rate, a duration, a count or a
+    contact address and none of the best clauses holds one (numbers in references such as
+    "3 kap. 2 §" or "(2018:585)", dates and years do not count)."""
+    texts = [_LEGAL_NUMBERS.sub(" ", t) for t in clause_texts]
+    for asks, holds in _NEEDS:
+        if asks.search(question) and not any(holds.search(t) for t in texts):
+            return 1.0
+    return 0.0
+
+
+# a capitalised word or phrase, an acronym, or an EU document number ("C/2024/3510")
+_NAME = re.compile(r"\b[A-Z]{1,3}/\d{4}/\d+|\b[A-ZÅÄÖ][A-ZÅÄÖ0-9]+\b|\b[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)*")
+# a Swedish statute named by its compound ("brottsbalken", "dataskyddsförordningens"); not "förslag", "bolag"
+_STATUTE = re.compile(
+    r"\b[\wåäö]{3,}(?:lag|lagen|lagens|lags|balk|balken|balkens|förordning|förordningen|förordningens)\b", re.I)
+_NOT_STATUTE = re.compile(
+    r"(?:förslag|bolag|underlag|anslag|avslag|beslag|utslag|inslag|påslag|omslag|upplag|förlag)\w{0,3}$", re.I)
+# English names of the domain's own places and institutions (the corpus has them in Swedish)
+_EN_NAMES = frozenset("sweden swedish europe european union commission council government parliament ministry".split())
+
+
+def names(question: str) -> list[str]:
+    """What the question names: statutes, acronyms, document numbers and capitalised phrases.
+    A capitalised first word of a sentence is dropped from its phrase ("Can Uppsala University")."""
+    found = [w for w in _STATUTE.findall(question) if not _NOT_STATUTE.search(w)]
+    for m in _NAME.finditer(question):
+        name = m.group(0)
+        before = question[: m.start()].rstrip()
+        if (not before or before[-1] in ".?!:;\"'‘’“”(–-") and not name.isupper() and "/" not in name:
+            name = name.partition(" ")[2]
+        if name:
+            found.append(name)
+    return found
+
+
+def unknown_names(question: str, vocabulary: frozenset[str], known: frozenset[str]) -> list[str]:
+    """What the question names that neither the corpus, the glossary nor the document names
+    know: "brottsbalken", "Horizon Europe", "CSN", "C/2024/3510". ``known`` holds the
+    lower-case document names and the acronyms the corpus uses."""
+    unknown = []
+    for name in names(question):
+        low = name.lower()
+        if low in known or low in GLOSSARY:
+            continue
+        # a statute that is not in the index, or a name with a word the corpus never uses
+        words_known = all(_known_word(w, vocabulary, known) for w in re.findall(r"[\wåäöé]+", low))
+        if _STATUTE.fullmatch(name) or not words_known:
+            unknown.append(name)
+    return list(dict.fromkeys(unknown))
+
+
+def unknown_name(question: str, vocabulary: frozenset[str], known: frozenset[str]) -> float:
+    """1.0 when the question names something the corpus does not know (see `unknown_names`)."""
+    return 1.0 if unknown_names(question, vocabulary, known) else 0.0
+
+
+def _known_word(w: str, vocabulary: frozenset[str], known: frozenset[str]) -> bool:
+    if w in known or w in _GLOSSARY_WORDS or w in _EN_COMMON or w in _EN_NAMES or w in STOP_EN or w in STOP_SV:
+        return True
+    if any(v in vocabulary for v in (w, w.removesuffix("s"), w + "s")):
+        return True
+    # an inflected form: "Riksdag" / "riksdagen", "Vinnovas" / "Vinnova"
+    return len(w) >= 5 and any(v.startswith(w.removesuffix("s")) for v in _prefix_bucket(vocabulary, w[:4]))
 
 
 def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_top: float, n_tokens: int,
             question: str, lang: str, vocabulary: frozenset[str], covered: float = 1.0,
-            number: float = 0.0) -> Evidence:
+            number: float = 0.0, unknown: float = 0.0) -> Evidence:
     allowed = np.flatnonzero(mask)
     if not len(allowed):
-        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, number)
+        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, number, unknown)
     d = dense[allowed]
     order = np.argsort(-d)
     dense_top = float(d[order[0]])
@@ -140,7 +217,7 @@ def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_t
     agree = float(b[b_order[0]] > 0 and (allowed[b_order[0]] in allowed[order[:3]]
                                          or allowed[order[0]] in allowed[b_order[:3]]))
     return Evidence(dense_top, margin, sentence_top, bm25_top, agree, unknown_share(question, lang, vocabulary),
-                    covered, number)
+                    covered, number, unknown)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ The plain text is the parts joined; the HTML is rendered from the same blocks.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -267,7 +268,8 @@ def build_block(n: int, index: IndexData, chosen: Chosen, qtype: str, lang: str,
 
 
 def render(blocks: list[CitedBlock], related: list[dict[str, str]], lang: str, *, abstained: bool,
-           possibly_related: list[dict[str, str]], support: str, masked: bool, base_url: str = "") -> Composition:
+           possibly_related: list[dict[str, str]], support: str, masked: bool, base_url: str = "",
+           missing: Sequence[str] = ()) -> Composition:
     parts: list[Part] = []
 
     def add(kind: str, text: str, clause_id: str = "") -> None:
@@ -275,6 +277,9 @@ def render(blocks: list[CitedBlock], related: list[dict[str, str]], lang: str, *
 
     if abstained:
         add("phrase", phrase("abstain", lang))
+        if missing:
+            add("space", " ")
+            add("phrase", phrase("not_in_sources", lang, list(missing)))
         if possibly_related:
             add("space", "\n\n")
             add("phrase", phrase("possibly_related", lang))
@@ -318,6 +323,7 @@ def render(blocks: list[CitedBlock], related: list[dict[str, str]], lang: str, *
     text = "".join(p.text for p in parts)
     html = environment().get_template("answer.html.j2").render(
         blocks=blocks, related=related, possibly_related=possibly_related, abstained=abstained, lang=lang,
+        missing=list(missing),
         support=support, masked=masked, phrase=phrase, clause_label=clause_label, ellipsis=ELLIPSIS,
         in_swedish=lang == "en" and any(b.clause.lang == "sv" for b in blocks))
     return Composition(parts, blocks, text, html)

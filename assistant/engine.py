@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.abstain import Evidence, coverage, load_model, measure, number_unmet
+from assistant.abstain import Evidence, coverage, load_model, measure, number_unmet, unknown_name, unknown_names
 from assistant.compose import (
     Chosen,
     build_block,
@@ -59,6 +59,10 @@ class Assistant:
         self.embedder = embedder
         index.check_model(embedder.fingerprint)
         self.names = DocumentNames.from_sources(d.source for d in index.documents.values())
+        # document names and the acronyms the corpus uses: a question naming anything else may be off the map
+        acronyms = {a.lower() for c in index.clauses for a in re.findall(r"\b[A-ZÅÄÖ][A-ZÅÄÖ0-9]+\b", c.text)}
+        self.known_names = frozenset([*(n for n, _ in self.names.names), *(s.lower() for s in self.names.shorts),
+                                      *acronyms])
         self.in_force_ids = {c.clause_id for c in index.clauses if c.status == "in_force"}
         self.companions = companion_documents(index)
         df = np.diff(index.bm25.scores["indptr"])
@@ -233,10 +237,13 @@ class Assistant:
                     related.append(self._related(s.idx, "hit", s.score, lang))
                     cited.add(s.idx)
         possibly = [self._related(s.idx, "possibly_related", s.score, lang) for s in hits[:3]] if abstained else []
+        # say what the question names that the sources never mention ("brottsbalken", "Horizon Europe")
+        missing = unknown_names(text, self.index.analyzer.vocabulary, self.known_names)[:3] if abstained else []
         support = self.settings.support_en if lang == "en" else self.settings.support_sv
         composition = render(
             blocks, [self._related_view(r, lang) for r in related], lang, abstained=abstained,
-            possibly_related=[self._related_view(r, lang) for r in possibly], support=support, masked=was_masked)
+            possibly_related=[self._related_view(r, lang) for r in possibly], support=support, masked=was_masked,
+            missing=missing)
         finished = time.perf_counter()
         timings = {"embed_ms": round(info["embed_ms"], 2), "search_ms": round(info["search_ms"], 2),
                    "compose_ms": round((finished - t_search) * 1000, 2),
@@ -271,8 +278,9 @@ class Assistant:
         covered = coverage(info["query_tokens"], clause_tokens, self.document_frequency, len(self.index.clauses),
                            info["lang"])
         number = number_unmet(info["text"], [self.index.clauses[s.idx].text for s in hits[:3]])
+        unknown = unknown_name(info["text"], self.index.analyzer.vocabulary, self.known_names)
         evidence = measure(info["dense"], info["lexical"], info["mask"], sentence_top, info["n_tokens"],
-                           info["text"], info["lang"], self.index.analyzer.vocabulary, covered, number)
+                           info["text"], info["lang"], self.index.analyzer.vocabulary, covered, number, unknown)
         score = self.model.probability(evidence) if self.model else 1.0
         return replace(evidence, score=score)
 

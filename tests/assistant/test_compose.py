@@ -72,6 +72,8 @@ def _phrase_patterns() -> list[re.Pattern[str]]:
             out.append(pattern(phrase("not_in_force", lang, status, "")))
         out.append(pattern(phrase("related_item", *sentinels[:2], phrase("definition_of", lang, sentinels[2]),
                                   sentinels[3])))
+        for n in (1, 2, 3):
+            out.append(pattern(phrase("not_in_sources", lang, sentinels[:n])))
     out.append(pattern(phrase("item", *sentinels[:3])))
     out.append(pattern(phrase("related_item", sentinels[0], sentinels[1], "", sentinels[2])))
     out.append(pattern(phrase("source_line", *sentinels)))

@@ -55,6 +55,22 @@ def test_abstains_when_the_sources_do_not_answer(real_assistant, question: str) 
     assert all(r.reason == "possibly_related" for r in answer.related)
 
 
+@pytest.mark.parametrize(("question", "said"), [
+    ("Vad är straffskalan för spioneri enligt brottsbalken?", "”brottsbalken” förekommer inte i dem."),
+    ("What is the deadline for Horizon Europe applications?", "“Horizon Europe” does not appear in them."),
+])
+def test_an_abstention_names_what_the_sources_lack(real_assistant, question: str, said: str) -> None:  # type: ignore[no-untyped-def]
+    answer = real_assistant.answer(question)
+    assert answer.abstained
+    assert said in answer.text and said in answer.html.replace("&#34;", '"')
+    assert said in [p.text for p in answer.parts if p.kind == "phrase"], "a template phrase, not a third kind"
+
+
+def test_a_known_name_is_not_called_missing(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = real_assistant.answer("Vilka myndigheter ska Vetenskapsrådet samråda med om de nationella riktlinjerna?")
+    assert not answer.abstained and "förekommer inte" not in answer.text
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\n\t"])
 def test_empty_question_is_refused(real_assistant, question: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(BadRequestError, match="empty"):

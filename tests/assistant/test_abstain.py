@@ -1,0 +1,62 @@
+"""The abstention evidence features that need no index: what a question names and what it asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.abstain import Evidence, fit, names, number_unmet, unknown_name
+
+VOCABULARY = frozenset({"säkerhetsskydd", "riksdagen", "vinnova", "sverige", "universitet", "schweiz"})
+KNOWN = frozenset({"säkerhetsskyddslagen", "ssl", "protective security act", "eu", "isp"})
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Vad säger säkerhetsskyddslagen?", ["säkerhetsskyddslagen"]),
+    ("Can Uppsala University decide?", ["Uppsala University"]),
+    ("What does point 5 of C/2024/3510 say?", ["C/2024/3510"]),
+    ("How do I apply to ISP and PRV?", ["ISP", "PRV"]),
+    ("Vad tycker regeringen om förslaget till bolagets förslag?", []),  # "-slag", "-lag" words are no statutes
+    ("What is security?", []),
+])
+def test_names_in_a_question(question: str, expected: list[str]) -> None:
+    assert names(question) == expected
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("Vad säger säkerhetsskyddslagen om säkerhetsskydd?", 0.0),
+    ("Vad är straffskalan för spioneri enligt brottsbalken?", 1.0),  # a statute not in the index
+    ("Does the Protective Security Act apply to the Riksdag?", 0.0),  # "Riksdag" ~ "riksdagen"
+    ("Does the EU guideline apply in Sweden?", 0.0),
+    ("What is the deadline for Horizon Europe applications?", 1.0),
+    ("What interest rate applies to loans from CSN?", 1.0),
+    ("Hur ansöker jag om Vinnovas bidrag?", 0.0),  # genitive of a known name
+    ("What does point 5 of C/2024/3510 say?", 1.0),
+    ("How do I apply to ISP?", 0.0),
+])
+def test_unknown_name(question: str, unknown: float) -> None:
+    assert unknown_name(question, VOCABULARY, KNOWN) == unknown
+
+
+@pytest.mark.parametrize(("question", "clause", "unmet"), [
+    ("Vad kostar en säkerhetsprövning?", "Säkerhetsprövningen ska göras innan personen deltar.", 1.0),
+    ("Vad kostar en säkerhetsprövning?", "Avgiften är 500 kronor.", 0.0),
+    ("How much does it cost to notify?", "A state outside the Europeiska unionen.", 1.0),  # "Europeiska" is no euro
+    ("Hur lång tid har myndigheten på sig?", "Beslut ska fattas inom 25 arbetsdagar.", 0.0),
+    ("Hur länge gäller upphovsrätten?", "till utgången av sjuttionde året efter upphovsmannens dödsår", 0.0),
+    ("How quickly must an incident be reported?", "ska rapporteras utan dröjsmål", 0.0),
+    ("How long does a register check take?", "Registerkontroll ska göras enligt 3 kap. 2 §.", 1.0),
+    ("Hur många ansökningar kom in?", "Remissen skickades den 12 maj 2024 (dnr 2024:15).", 1.0),  # dates, years
+    ("Hur många ledamöter har styrelsen?", "Styrelsen består av elva ledamöter, varav sju är forskare.", 0.0),
+    ("Vilket telefonnummer har Säkerhetspolisen?", "Säkerhetspolisen är tillsynsmyndighet.", 1.0),
+    ("What interest rate applies?", "The rate is 2 procent.", 0.0),
+    ("Vad är syftet med lagen?", "Lagen syftar till att skydda.", 0.0),  # asks for no number
+])
+def test_number_unmet(question: str, clause: str, unmet: float) -> None:
+    assert number_unmet(question, [clause]) == unmet
+
+
+def test_fitted_model_separates_and_scores_probabilities() -> None:
+    good = [Evidence(0.9, 0.05, 0.9, 2.0, 1.0, 0.0, 0.9, 0.0, 0.0)] * 20
+    bad = [Evidence(0.8, 0.01, 0.8, 0.3, 0.0, 0.5, 0.2, 1.0, 1.0)] * 10
+    model = fit([e.features() for e in good + bad], [1] * 20 + [0] * 10)
+    assert model.probability(good[0]) > 0.9 > 0.1 > model.probability(bad[0])
