@@ -1,4 +1,4 @@
-"""`vagvisare eval run | compare | calibrate | from-feedback`: parse, call :mod:`eval`, print."""
+"""`vagvisare eval run | compare | calibrate | latency | from-feedback`: parse, call :mod:`eval`, print."""
 
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ def _parser(sub: Any) -> None:
     k.add_argument("--suite", action="append", metavar="PATH",
                    help="default: dev (the held-out suite is refused)")
     k.add_argument("--dry-run", action="store_true", help="print the result; write nothing")
+
+    t = esub.add_parser("latency", help="time answer() stage by stage (embedding, search, composition)")
+    t.add_argument("--suite", action="append", metavar="PATH",
+                   help="a suite YAML file, or dev / heldout (repeatable; default: dev and heldout)")
 
     f = esub.add_parser("from-feedback",
                         help="draft suite entries from thumbs-down and wrong-citation feedback")
@@ -124,6 +128,18 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _latency(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.engine import Assistant
+    from eval.latency import measure_latency
+    from eval.suites import DEFAULT_SUITES, load_suites
+
+    bot = Assistant.load(settings)
+    count, stages = measure_latency(bot, load_suites(args.suite or DEFAULT_SUITES))
+    print(_table([[s.name, f"{s.median:.1f}", f"{s.p95:.1f}"] for s in stages], ["stage", "median ms", "p95 ms"]))
+    print(f"\n{count} questions, each answered once after a warm-up; index {bot.index_version}.")
+    return 0
+
+
 def _from_feedback(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.feedback import Store
     from eval.feedback import drafts_from_feedback, to_yaml
@@ -141,7 +157,8 @@ def _from_feedback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_SUBCOMMANDS = {"run": _run, "compare": _compare, "calibrate": _calibrate, "from-feedback": _from_feedback}
+_SUBCOMMANDS = {"run": _run, "compare": _compare, "calibrate": _calibrate, "latency": _latency,
+                "from-feedback": _from_feedback}
 
 
 @command("eval")

@@ -75,3 +75,14 @@ def test_calibrate_dry_run_writes_nothing(env: Path, tiny_suite_path: Path,
     assert "Nothing written (dry run)." in capsys.readouterr().out
     after = CALIBRATION_FILE.read_bytes() if CALIBRATION_FILE.exists() else None
     assert before == after, "a dry run must not touch assistant/calibration.json"
+
+
+def test_latency_prints_every_stage(env: Path, tiny_suite_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "latency", "--suite", str(tiny_suite_path)]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.endswith(tuple("0123456789"))
+            and line.split()[0].endswith("_ms")}
+    assert set(rows) == {"embed_ms", "search_ms", "compose_ms", "total_ms"}, out
+    median = {k: float(v[0]) for k, v in rows.items()}
+    assert median["total_ms"] >= median["search_ms"] and median["total_ms"] > 0
+    assert "5 questions, each answered once" in out
