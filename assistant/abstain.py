@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.glossary import GLOSSARY
+from assistant.glossary import ACRONYMS, GLOSSARY
 from ingest.analyze import STOP_EN, STOP_SV, words
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
@@ -146,7 +146,8 @@ def number_unmet(question: str, clause_texts: list[str]) -> float:
 
 
 # a capitalised word or phrase, an acronym, or an EU document number ("C/2024/3510")
-_NAME = re.compile(r"\b[A-Z]{1,3}/\d{4}/\d+|\b[A-ZÅÄÖ][A-ZÅÄÖ0-9]+\b|\b[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)*")
+_WORD = r"[A-ZÅÄÖ][A-Za-zÅÄÖåäöé]*[a-zåäöé][A-Za-zÅÄÖåäöé]*"  # "Horizon", "PhD", "ChatGPT"
+_NAME = re.compile(rf"\b[A-Z]{{1,3}}/\d{{4}}/\d+|\b[A-ZÅÄÖ][A-ZÅÄÖ0-9]+\b|\b{_WORD}(?:[ -]{_WORD})*\b")
 # a Swedish statute named by its compound ("brottsbalken", "dataskyddsförordningens"); not "förslag", "bolag"
 _STATUTE = re.compile(
     r"\b[\wåäö]{3,}(?:lag|lagen|lagens|lags|balk|balken|balkens|förordning|förordningen|förordningens)\b", re.I)
@@ -177,7 +178,7 @@ def unknown_names(question: str, vocabulary: frozenset[str], known: frozenset[st
     unknown = []
     for name in names(question):
         low = name.lower()
-        if low in known or low in GLOSSARY:
+        if low in known or low in GLOSSARY or name.upper() in ACRONYMS:
             continue
         # a statute that is not in the index, or a name with a word the corpus never uses
         words_known = all(_known_word(w, vocabulary, known) for w in re.findall(r"[\wåäöé]+", low))

@@ -31,7 +31,7 @@ from assistant.compose import (
     render,
 )
 from assistant.errors import BadRequestError, NotFoundError
-from assistant.glossary import swedish_terms
+from assistant.glossary import acronym_terms, swedish_terms
 from assistant.language import detect_language
 from assistant.privacy import mask as mask_personal_data
 from assistant.qtype import question_type
@@ -138,7 +138,7 @@ class Assistant:
         resolved = resolve(text, self.names, self.in_force_ids)
         mask = allowed_mask(self.index, filters)
         started = time.perf_counter()
-        terms = swedish_terms(text) if lang == "en" else []
+        terms = swedish_terms(text) if lang == "en" else acronym_terms(text)
         dense_text = f"{text} ({'; '.join(terms)})" if terms else text
         vector = self.embed_query(dense_text) if mode != "bm25" else None
         embedded = time.perf_counter()

@@ -541,6 +541,34 @@ GLOSSARY: dict[str, str] = {
 }
 
 
+# Agencies a question names by their acronym while the corpus writes them out (in either
+# language; matched in upper case only, so "must" or "fra" in running text are left alone).
+# Only agencies whose full name the corpus uses: an acronym it cannot resolve stays unknown.
+ACRONYMS: dict[str, str] = {
+    "UHR": "universitets- och högskolerådet",
+    "MSB": "myndigheten för samhällsskydd och beredskap",
+    "MCF": "myndigheten för civilt försvar",
+    "FMV": "försvarets materielverk",
+    "FRA": "försvarets radioanstalt",
+    "FOI": "totalförsvarets forskningsinstitut",
+    "PTS": "post- och telestyrelsen",
+    "IMY": "integritetsskyddsmyndigheten",
+    "ISP": "inspektionen för strategiska produkter",
+    "UKÄ": "universitetskanslersämbetet",
+    "SSM": "strålsäkerhetsmyndigheten",
+    "DIGG": "myndigheten för digital förvaltning",
+    "VR": "vetenskapsrådet",
+    "SÄPO": "säkerhetspolisen",
+}
+_ACRONYM = re.compile(r"(?<![\w-])(" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")(?![\w-])")
+
+
+def acronym_terms(question: str) -> list[str]:
+    """The full names of the agencies a question names by acronym ("UHR", "Säpo")."""
+    found = (ACRONYMS[m.group(1)] for m in _ACRONYM.finditer(question.replace("Säpo", "SÄPO")))
+    return list(dict.fromkeys(found))
+
+
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     phrases = sorted(GLOSSARY, key=len, reverse=True)
@@ -548,5 +576,7 @@ def _pattern() -> re.Pattern[str]:
 
 
 def swedish_terms(question: str) -> list[str]:
-    """The Swedish terms for the glossary phrases an English question uses (longest match first)."""
-    return list(dict.fromkeys(GLOSSARY[m.group(1).lower()] for m in _pattern().finditer(question)))
+    """The Swedish terms for the glossary phrases and agency acronyms an English question uses
+    (longest match first)."""
+    found = [GLOSSARY[m.group(1).lower()] for m in _pattern().finditer(question)]
+    return list(dict.fromkeys([*found, *acronym_terms(question)]))

@@ -13,9 +13,13 @@ chooses on the development suite, so re-run it whenever the evidence changes:
    can affect (no explicit reference, something found), labels = answerable, and each
    question's evidence score is the refitted model's probability. Otherwise the
    score is ``Answer.evidence`` as the engine computes it.
-3. **Objective**: the threshold that maximises abstention accuracy (the share of questions
-   where abstained == not answerable, the number the CI gate checks). Candidates are
-   the midpoints between consecutive distinct scores (and the ends). Ties go to the
+3. **Objective**: among the thresholds whose abstention precision and recall both reach
+   the product's targets (``TARGET`` = 0.85, the retrieval issue's goal), the one with the
+   highest abstention accuracy (the share of questions where abstained == not answerable);
+   when no threshold reaches both, the one with the highest accuracy overall. The targets
+   come first because a refusal that points to the security officer costs the user less
+   than an answer from a clause that does not answer the question. Candidates are the
+   midpoints between consecutive distinct scores (and the ends). Ties go to the
    **lowest** threshold: with equal accuracy, an answer with checkable citations is
    preferred to a refusal.
 
@@ -43,6 +47,7 @@ from eval.suites import Suite, SuiteError, check_ids, display_path
 
 CALIBRATION_FILE = Path(engine_module.__file__).parent / "calibration.json"  # assistant/calibration.json
 L2 = 1.0  # ridge penalty of the refitted logistic evidence model
+TARGET = 0.85  # abstention precision and recall the threshold should reach (see the objective)
 
 
 @dataclass(frozen=True)
@@ -80,13 +85,15 @@ def candidates(points: Sequence[Point]) -> list[float]:
     return [0.0, *mids, round(values[-1] + 0.001, 6)]
 
 
-def choose_threshold(points: Sequence[Point]) -> Choice:
-    """Maximise abstention accuracy; among equals, the lowest threshold (see the module docstring)."""
+def choose_threshold(points: Sequence[Point], target: float = TARGET) -> Choice:
+    """The most accurate threshold that reaches ``target`` abstention precision and recall, or
+    the most accurate one when none does; among equals, the lowest (see the module docstring)."""
     if not points:
         raise SuiteError("Nothing to calibrate on: the suite has no questions.")
+    choices = [evaluate(points, t) for t in candidates(points)]
+    on_target = [c for c in choices if (c.precision or 0.0) >= target and (c.recall or 0.0) >= target]
     best: Choice | None = None
-    for t in candidates(points):
-        choice = evaluate(points, t)
+    for choice in on_target or choices:
         if best is None or choice.accuracy > best.accuracy + 1e-12:
             best = choice
     assert best is not None
@@ -161,7 +168,8 @@ def calibrate(settings: Settings, suites: Sequence[Suite], *, out: Path | None =
         "abstain_threshold": choice.threshold,
         "suite": ", ".join(display_path(s.path) for s in suites),
         "suite_sha256": {s.name: s.sha256 for s in suites},
-        "objective": "maximise abstention accuracy on the suite; ties: the lowest threshold",
+        "objective": (f"maximise abstention accuracy among the thresholds with precision and recall >= {TARGET} "
+                      "(all thresholds when none reaches both); ties: the lowest threshold"),
         "accuracy": round(choice.accuracy, 4),
         "precision": None if choice.precision is None else round(choice.precision, 4),
         "recall": None if choice.recall is None else round(choice.recall, 4),

@@ -17,6 +17,7 @@ KNOWN = frozenset({"säkerhetsskyddslagen", "ssl", "protective security act", "e
     ("How do I apply to ISP and PRV?", ["ISP", "PRV"]),
     ("Vad tycker regeringen om förslaget till bolagets förslag?", []),  # "-slag", "-lag" words are no statutes
     ("What is security?", []),
+    ("Can a PhD student use ChatGPT?", ["PhD", "ChatGPT"]),  # whole words, not "Ph" and "Chat"
 ])
 def test_names_in_a_question(question: str, expected: list[str]) -> None:
     assert names(question) == expected

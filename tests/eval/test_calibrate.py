@@ -15,7 +15,7 @@ def test_threshold_maximises_accuracy() -> None:
     # answerable evidence 0.9, 0.8, 0.6; unanswerable 0.5, 0.7; a reference with weak evidence 0.1
     points = [Point(0.9, True, False), Point(0.8, True, False), Point(0.6, True, False),
               Point(0.5, False, False), Point(0.7, False, False), Point(0.1, True, True)]
-    best = choose_threshold(points)
+    best = choose_threshold(points, target=0.0)
     # t = 0.55 abstains on 0.5 only: right on 5 of 6; no threshold does better (0.75 also gets 5 of 6,
     # abstaining on 0.6 and 0.7 and 0.5 — ties go to the lower threshold)
     assert best.threshold == pytest.approx(0.55)
@@ -23,6 +23,18 @@ def test_threshold_maximises_accuracy() -> None:
     assert (best.precision, best.recall, best.over_abstention) == (1.0, 0.5, 0.0)
     assert evaluate(points, 0.75).accuracy == pytest.approx(5 / 6)
     assert evaluate(points, 0.95).over_abstention == pytest.approx(3 / 4), "the reference is still answered"
+
+
+def test_targets_come_before_accuracy() -> None:
+    # unanswerable 0.2, 0.3, 0.5; answerable 0.4, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97
+    points = [Point(e, False, False) for e in (0.2, 0.3, 0.5)] + \
+             [Point(e, True, False) for e in (0.4, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97)]
+    # t = 0.35 is the most accurate (9 of 10) but catches 2 of 3; t = 0.55 catches all 3 at precision 3/4
+    assert choose_threshold(points, target=0.0).threshold == pytest.approx(0.35)
+    best = choose_threshold(points, target=0.75)
+    assert best.threshold == pytest.approx(0.55) and (best.precision, best.recall) == (0.75, 1.0)
+    # a target no threshold reaches: the most accurate one
+    assert choose_threshold(points, target=0.99).threshold == pytest.approx(0.35)
 
 
 def test_no_hits_always_abstain() -> None:
