@@ -187,11 +187,6 @@ def unknown_names(question: str, vocabulary: frozenset[str], known: frozenset[st
     return list(dict.fromkeys(unknown))
 
 
-def unknown_name(question: str, vocabulary: frozenset[str], known: frozenset[str]) -> float:
-    """1.0 when the question names something the corpus does not know (see `unknown_names`)."""
-    return 1.0 if unknown_names(question, vocabulary, known) else 0.0
-
-
 def _known_word(w: str, vocabulary: frozenset[str], known: frozenset[str]) -> bool:
     if w in known or w in _GLOSSARY_WORDS or w in _EN_COMMON or w in _EN_NAMES or w in STOP_EN or w in STOP_SV:
         return True

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.abstain import Evidence, coverage, load_model, measure, number_unmet, unknown_name, unknown_names
+from assistant.abstain import Evidence, coverage, load_model, measure, number_unmet, unknown_names
 from assistant.compose import (
     Chosen,
     build_block,
@@ -238,7 +238,7 @@ class Assistant:
                     cited.add(s.idx)
         possibly = [self._related(s.idx, "possibly_related", s.score, lang) for s in hits[:3]] if abstained else []
         # say what the question names that the sources never mention ("brottsbalken", "Horizon Europe")
-        missing = unknown_names(text, self.index.analyzer.vocabulary, self.known_names)[:3] if abstained else []
+        missing = info["unknown_names"][:3] if abstained else []
         support = self.settings.support_en if lang == "en" else self.settings.support_sv
         composition = render(
             blocks, [self._related_view(r, lang) for r in related], lang, abstained=abstained,
@@ -278,9 +278,10 @@ class Assistant:
         covered = coverage(info["query_tokens"], clause_tokens, self.document_frequency, len(self.index.clauses),
                            info["lang"])
         number = number_unmet(info["text"], [self.index.clauses[s.idx].text for s in hits[:3]])
-        unknown = unknown_name(info["text"], self.index.analyzer.vocabulary, self.known_names)
+        info["unknown_names"] = unknown_names(info["text"], self.index.analyzer.vocabulary, self.known_names)
         evidence = measure(info["dense"], info["lexical"], info["mask"], sentence_top, info["n_tokens"],
-                           info["text"], info["lang"], self.index.analyzer.vocabulary, covered, number, unknown)
+                           info["text"], info["lang"], self.index.analyzer.vocabulary, covered, number,
+                           1.0 if info["unknown_names"] else 0.0)
         score = self.model.probability(evidence) if self.model else 1.0
         return replace(evidence, score=score)
 
