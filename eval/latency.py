@@ -3,17 +3,18 @@
 The benchmark behind the answer-speed goal (median ≤ 50 ms with the index loaded): every
 question of the suites is answered once after a warm-up, so each question's embedding is
 computed (no cache hit), and the median and p95 of the answer's own timings are reported
-for embedding, search, composition and the whole call. It is a benchmark, not a test: the
-numbers depend on the machine and on what else it is doing.
+for embedding, search, composition and the whole call (percentiles as `eval run` computes
+them). It is a benchmark, not a test: the numbers depend on the machine and on what else
+it is doing.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.engine import Assistant
+from eval.metrics import percentile
 from eval.suites import Suite
 
 STAGES = ("embed_ms", "search_ms", "compose_ms", "total_ms")
@@ -26,11 +27,6 @@ class Stage:
     p95: float
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 def measure_latency(bot: Assistant, suites: Sequence[Suite]) -> tuple[int, list[Stage]]:
     """(questions answered, the stages' median and p95 in milliseconds)."""
     questions = list(dict.fromkeys(c.question for s in suites for c in s.cases))
@@ -38,5 +34,8 @@ def measure_latency(bot: Assistant, suites: Sequence[Suite]) -> tuple[int, list[
         return 0, []
     bot.answer("uppvärmning före mätningen")  # loads lazily initialised parts; not measured
     timings = [bot.answer(q).timings for q in questions]
-    return len(questions), [Stage(k, round(statistics.median(t[k] for t in timings), 1),
-                                  round(percentile([t[k] for t in timings], 0.95), 1)) for k in STAGES]
+    stages = []
+    for k in STAGES:
+        values = [t[k] for t in timings]
+        stages.append(Stage(k, round(percentile(values, 50) or 0.0, 1), round(percentile(values, 95) or 0.0, 1)))
+    return len(questions), stages
