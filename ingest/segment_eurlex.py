@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.records import Clause, ReadDocument
-from ingest.segment_numbered import MAX_CHARS, paragraph_units
+from ingest.segment_numbered import paragraph_units, split_long
 
 _RECITAL = re.compile(r"^\((\d{1,3})\)\s+(.*)$", re.S)
 _POINT = re.compile(r"^(\d{1,3})\.\s+(.*)$", re.S)
@@ -178,7 +178,7 @@ def segment_eurlex(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], dic
         blocks = [b for b in draft.blocks if b]
         if not blocks:
             continue
-        parts = _split(blocks) if draft.kind in ("annex", "paragraph") else [blocks]
+        parts = split_long(blocks, str, keep_list_items=False) if draft.kind in ("annex", "paragraph") else [blocks]
         for k, part in enumerate(parts, start=1):
             locator = draft.locator if k == 1 else f"{draft.locator}-{k}"
             if locator in seen:  # numbering that restarts: keep both, the later one marked
@@ -207,15 +207,3 @@ def segment_eurlex(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], dic
         "final_text_left_out": seg.left_out,
     }
     return clauses, report
-
-
-def _split(blocks: list[str]) -> list[list[str]]:
-    parts: list[list[str]] = [[]]
-    size = 0
-    for block in blocks:
-        if parts[-1] and size + len(block) > MAX_CHARS:
-            parts.append([])
-            size = 0
-        parts[-1].append(block)
-        size += len(block) + 1
-    return parts

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ingest.normalize import slugify
 from ingest.read_pdf import NAMED, heading_number
 from ingest.records import Block, Clause, ReadDocument, Unit
 
 MAX_CHARS = 1800
+T = TypeVar("T")
 _LIST_ITEM = re.compile(r"^(?:[•·▪◦●■–—-]\s|\(?([a-zåäö]|\d{1,2})\)\s|(\d{1,2})\.\s)")
 _WORDS = {
     "sv": {
@@ -139,16 +142,18 @@ class _Segmenter:
         return [s for s in self.sections if s.runs]
 
 
-def _split(blocks: list[Block]) -> list[list[Block]]:
-    """Cut a long run between paragraphs into parts of at most MAX_CHARS (a longer paragraph stays whole)."""
-    parts: list[list[Block]] = [[]]
+def split_long(blocks: list[T], text: Callable[[T], str], *, keep_list_items: bool) -> list[list[T]]:
+    """Cut a long run between paragraphs into parts of at most MAX_CHARS (a longer paragraph
+    stays whole); with ``keep_list_items``, a list item is never the first of a part."""
+    parts: list[list[T]] = [[]]
     size = 0
     for block in blocks:
-        if parts[-1] and size + len(block.text) > MAX_CHARS and not _LIST_ITEM.match(block.text):
+        length = len(text(block))
+        if parts[-1] and size + length > MAX_CHARS and not (keep_list_items and _LIST_ITEM.match(text(block))):
             parts.append([])
             size = 0
         parts[-1].append(block)
-        size += len(block.text) + 1
+        size += length + 1
     return parts
 
 
@@ -174,7 +179,7 @@ def segment_numbered(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], d
         if section.locator in parts_of:
             duplicates.append(section.label)
         for path, blocks in section.runs:
-            for part in _split(blocks):
+            for part in split_long(blocks, lambda b: b.text, keep_list_items=True):
                 n = parts_of[section.locator] = parts_of.get(section.locator, 0) + 1
                 locator = section.locator if n == 1 else f"{section.locator}-{n}"
                 text, units = paragraph_units([b.text for b in part])
