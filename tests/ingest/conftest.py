@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pdf_fixtures import Rendered, Section, corpus_report, render_report
+from pdf_fixtures import HEADER, Report, corpus_report, render_report
 
 from assistant.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
-HEADER = "Ansvarsfull internationalisering – regeringsbeslut 2025"
-
-
-@dataclass
-class Report:
-    path: Path
-    title: str
-    sections: list[Section]
-    rendered: Rendered
 
 
 def _render(tmp: Path, name: str, *, plain: bool = False) -> Report:
     if not (DEFAULT_CORPUS / "government").is_dir():
-        pytest.skip(f"the default corpus is not at {DEFAULT_CORPUS}")
+        pytest.fail(f"The default corpus is not at {DEFAULT_CORPUS}: the PDF tests render its texts. "
+                    "Put the shared corpus beside the project (../shared/corpus).")
     title, sections = corpus_report(DEFAULT_CORPUS)
     path = tmp / name
     rendered = render_report(path, title, sections, header=HEADER, plain_headings=plain)

@@ -47,6 +47,19 @@ class Rendered:
     hyphenated: list[str] = field(default_factory=list)  # words broken at a line end, as whole words
 
 
+HEADER = "Ansvarsfull internationalisering – regeringsbeslut 2025"  # the running header of the test report
+
+
+@dataclass
+class Report:
+    """A rendered test report: its file, title, sections and what went into it."""
+
+    path: Path
+    title: str
+    sections: list[Section]
+    rendered: Rendered
+
+
 def _wrap(text: str, font: str, size: float, width: float, hyphenated: list[str]) -> list[str]:
     """Greedy line breaking; a long word that does not fit is hyphenated as a typesetter would."""
     lines: list[str] = []

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Report
 from html_fixtures import eurlex_recommendation
+from pdf_fixtures import Report
 
 from assistant import cli
 from assistant.errors import ConfigError, SourceError

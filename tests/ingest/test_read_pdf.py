@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import HEADER, Report
-from pdf_fixtures import encrypt, minimal_text_pdf, render_scanned
+from pdf_fixtures import HEADER, Report, encrypt, minimal_text_pdf, render_scanned
 
 from assistant.errors import SourceError
 from ingest import store

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Report
 from html_fixtures import eurlex_recommendation
-from pdf_fixtures import Section, render_report
+from pdf_fixtures import Report, Section, render_report
 
 from assistant import cli
 from assistant.errors import ConfigError
