@@ -43,7 +43,7 @@ import assistant.engine as engine_module
 from assistant.engine import Assistant
 from assistant.settings import Settings
 from eval import metrics as m
-from eval.suites import Suite, SuiteError, check_ids, display_path
+from eval.suites import Suite, SuiteError, check_ids, display_path, require_tunable
 
 CALIBRATION_FILE = Path(engine_module.__file__).parent / "calibration.json"  # assistant/calibration.json
 L2 = 1.0  # ridge penalty of the refitted logistic evidence model
@@ -149,10 +149,7 @@ def refit(module: ModuleType, points: Sequence[Point]) -> tuple[Any, list[Point]
 def calibrate(settings: Settings, suites: Sequence[Suite], *, out: Path | None = CALIBRATION_FILE,
               assistant: Assistant | None = None) -> dict[str, Any]:
     """Fit and choose on ``suites`` and write the calibration to ``out`` (None: write nothing)."""
-    held = [s.name for s in suites if not s.tuning_allowed]
-    if held:
-        raise SuiteError(f"Refusing to calibrate on the held-out suite ({', '.join(held)}).",
-                         hint="Calibrate on the development suite: `vagvisare eval calibrate --suite dev`.")
+    require_tunable(suites, "calibrate")
     base = assistant or Assistant.load(settings)
     for suite in suites:
         check_ids(suite, base.index.by_id.keys(), base.index.documents.keys())

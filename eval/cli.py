@@ -143,8 +143,10 @@ def _latency(args: argparse.Namespace, settings: Settings) -> int:
 def _from_feedback(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.feedback import Store
     from eval.feedback import drafts_from_feedback, to_yaml
-    from eval.suites import SUITES_DIR, load_suites
+    from eval.suites import SUITES_DIR, load_suite, load_suites, require_tunable
 
+    if args.out and args.out.exists() and args.out.suffix in (".yaml", ".yml"):
+        require_tunable([load_suite(args.out)], "write feedback drafts")  # drafts never enter a sealed suite
     known = [c.question for s in load_suites(sorted(SUITES_DIR.glob("*.yaml"))) for c in s.cases]
     drafts = drafts_from_feedback(Store(settings.data_dir).feedback(), known)
     text = to_yaml(drafts)

@@ -100,8 +100,10 @@ class Run:
     curves: dict[str, dict[str, list[dict[str, float | None]]]]  # suite -> mode -> risk–coverage points
 
     def to_dict(self) -> dict[str, Any]:
+        """The run as JSON; a sealed suite's questions appear only in the aggregates."""
+        sealed = {x["name"] for x in self.meta.get("suites", ()) if x.get("sealed")}
         return {"meta": self.meta, "aggregates": self.aggregates, "curves": self.curves,
-                "questions": [asdict(r) for r in self.rows]}
+                "questions": [asdict(r) for r in self.rows if r.suite not in sealed]}
 
 
 # ---------------------------------------------------------------------------- one question
@@ -257,7 +259,7 @@ def _meta(bot: Assistant, suites: Sequence[Suite], modes: Sequence[str]) -> dict
         "abstain_threshold": bot.threshold,
         "calibration": read_calibration(),
         "suites": [{"name": x.name, "path": display_path(x.path), "sha256": x.sha256, "questions": len(x.cases),
-                    "tuning_allowed": x.tuning_allowed} for x in suites],
+                    "tuning_allowed": x.tuning_allowed, "sealed": x.sealed} for x in suites],
         "modes": list(modes),
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}",

@@ -10,7 +10,11 @@ Format (DESIGN.md, "Eval suite format")::
       note: "optional"
 
 ``answerable: false`` with ``relevant: []`` marks a question the corpus does not answer.
-Every problem is reported with its file, line and entry, all at once.
+A suite may also be a mapping with ``questions:`` (that list), ``about:`` (who wrote it and how)
+and ``sealed: true``: a sealed suite is read only as aggregate numbers by ``eval run`` and is
+refused by every tuning entry point (:func:`require_tunable`), whatever the file is called.
+Blind suites may give ``evidence`` (a verbatim phrase of each relevant clause, in order) and
+``style`` (how the question is put). Every problem is reported with its file, line and entry, all at once.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ import yaml
 from assistant.errors import ConfigError
 
 SUITES_DIR = Path(__file__).parent / "suites"
-DEFAULT_SUITES = ("dev", "heldout")
+DEFAULT_SUITES = ("dev", "heldout", "blind-train", "blind-test")
 REQUIRED = ("id", "question", "lang", "relevant", "answerable")
-OPTIONAL = ("note",)
+OPTIONAL = ("note", "evidence", "style")
+STYLES = ("situational", "general", "keyword", "reference", "typo", "non-native", "two-acts", "out-of-scope")
+TOP_KEYS = ("about", "sealed", "questions")
 LANGS = ("sv", "en")
 _MAX_REPORTED = 20
 
@@ -47,6 +53,8 @@ class Case:
     answerable: bool
     note: str = ""
     line: int = 0
+    evidence: tuple[str, ...] = ()
+    style: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,11 +63,23 @@ class Suite:
     path: Path
     sha256: str
     cases: tuple[Case, ...]
+    sealed: bool = False
+    about: str = ""
 
     @property
     def tuning_allowed(self) -> bool:
-        """The held-out split is reported, never tuned or calibrated on."""
-        return self.name != "heldout"
+        """A sealed suite (and the held-out split) is reported, never tuned or calibrated on."""
+        return not self.sealed and self.name != "heldout"
+
+
+def require_tunable(suites: Iterable[Suite], purpose: str) -> None:
+    """Refuse a sealed or held-out suite to a tuning entry point (calibration, a weight or
+    threshold search, feedback drafts): what is tuned on stops measuring what it was kept for."""
+    refused = [s.name for s in suites if not s.tuning_allowed]
+    if refused:
+        raise SuiteError(f"Refusing to {purpose} on {', '.join(refused)}: "
+                         f"{'it is' if len(refused) == 1 else 'they are'} sealed (reported, never tuned on).",
+                         hint="Tune on dev or blind-train: `--suite dev --suite blind-train`.")
 
 
 def display_path(path: Path) -> str:
@@ -91,6 +111,8 @@ def _lines(text: str) -> list[int]:
         node = yaml.compose(text)
     except yaml.YAMLError:
         return []
+    if isinstance(node, yaml.MappingNode):  # the mapping form: the lines of its 'questions' list
+        node = next((v for k, v in node.value if getattr(k, "value", None) == "questions"), None)
     if not isinstance(node, yaml.SequenceNode):
         return []
     return [item.start_mark.line + 1 for item in node.value]
@@ -110,6 +132,14 @@ def _check_entry(raw: Any, where: str) -> list[str]:
         problems.append(f"{where}: lang {raw['lang']!r} is not one of {', '.join(LANGS)}.")
     if "note" in raw and not isinstance(raw["note"], str):
         problems.append(f"{where}: 'note' must be a string.")
+    if "style" in raw and raw["style"] not in STYLES:
+        problems.append(f"{where}: style {raw['style']!r} is not one of {', '.join(STYLES)}.")
+    evidence = raw.get("evidence", [])
+    if not isinstance(evidence, list) or not all(isinstance(e, str) and e.strip() for e in evidence):
+        problems.append(f"{where}: 'evidence' must be a list of verbatim phrases, got {evidence!r}.")
+    elif evidence and isinstance(raw.get("relevant"), list) and len(evidence) != len(raw["relevant"]):
+        problems.append(f"{where}: 'evidence' needs one phrase per relevant id ({len(raw['relevant'])}), "
+                        f"got {len(evidence)}.")
     relevant = raw.get("relevant")
     if "relevant" in raw and (not isinstance(relevant, list) or not all(isinstance(r, str) and r.strip()
                                                                         for r in relevant)):
@@ -134,8 +164,18 @@ def parse_suite(text: str, path: Path) -> Suite:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SuiteError(f"{path}: not valid YAML ({exc}).", hint="Fix the YAML syntax.") from None
+    sealed, about = False, ""
+    if isinstance(data, dict):
+        unknown = [k for k in data if k not in TOP_KEYS]
+        if unknown:
+            raise SuiteError(f"{path}: unknown top-level key(s) {', '.join(map(str, unknown))} "
+                             f"(known: {', '.join(TOP_KEYS)}).", hint="See eval/README.md, 'Suites'.")
+        if not isinstance(data.get("sealed", False), bool):
+            raise SuiteError(f"{path}: 'sealed' must be true or false.", hint="See eval/README.md, 'Suites'.")
+        sealed, about = data.get("sealed", False), str(data.get("about", ""))
+        data = data.get("questions")
     if not isinstance(data, list) or not data:
-        raise SuiteError(f"{path}: a suite is a non-empty YAML list of questions.",
+        raise SuiteError(f"{path}: a suite is a non-empty YAML list of questions (or a mapping with 'questions').",
                          hint="See DESIGN.md, 'Eval suite format'.")
     lines = _lines(text)
     problems: list[str] = []
@@ -153,11 +193,12 @@ def parse_suite(text: str, path: Path) -> Suite:
         problems += entry_problems
         if not entry_problems:
             cases.append(Case(raw["id"], raw["question"].strip(), raw["lang"], tuple(raw["relevant"]),
-                              raw["answerable"], raw.get("note", ""), line))
+                              raw["answerable"], raw.get("note", ""), line, tuple(raw.get("evidence", ())),
+                              raw.get("style", "")))
     if problems:
         _raise(path, problems)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Suite(path.stem, path, digest, tuple(cases))
+    return Suite(path.stem, path, digest, tuple(cases), sealed, about)
 
 
 def load_suite(name_or_path: str | Path) -> Suite:

@@ -44,8 +44,9 @@ def test_no_hits_always_abstain() -> None:
 
 
 def test_refuses_the_held_out_suite(small_settings) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(SuiteError, match="held-out"):
-        calibrate(small_settings, [load_suite("heldout")], out=None)
+    for sealed in ("heldout", "blind-test"):
+        with pytest.raises(SuiteError, match="sealed"):
+            calibrate(small_settings, [load_suite(sealed)], out=None)
 
 
 def test_calibrate_writes_the_file(small_settings, small_assistant, tiny_suite_path: Path,  # type: ignore[no-untyped-def]

@@ -104,3 +104,16 @@ def test_compare_finds_regressions(tiny_run: Run) -> None:
     back = compare(after, before, modes=["hybrid"])
     assert [c.id for c in back.improved] == ["t-02"]
     assert result.unchanged == 4
+
+
+def test_a_sealed_suite_is_reported_only_in_aggregate(tiny_run) -> None:  # type: ignore[no-untyped-def]
+    """A sealed suite's questions never reach the JSON or HTML report (nor `eval compare`), only its numbers."""
+    import copy
+
+    sealed = copy.deepcopy(tiny_run)
+    for entry in sealed.meta["suites"]:
+        entry["sealed"] = True
+    data = sealed.to_dict()
+    assert data["questions"] == [], "per-question rows of a sealed suite must not be written"
+    assert data["aggregates"] == tiny_run.aggregates, "its aggregate numbers are reported as usual"
+    assert tiny_run.to_dict()["questions"], "an unsealed suite keeps its per-question rows"
