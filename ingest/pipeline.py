@@ -242,7 +242,10 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         if report.get("preamble"):
             warnings.append(f"{source.doc_id}: left out text before the first provision: "
                             f"{' / '.join(report['preamble'])[:120]}")
-        meta = {**doc.meta, **{k: v for k, v in report.items() if k != "preamble"}}
+        if report.get("missing"):
+            warnings.append(f"{source.doc_id}: no text for {', '.join(report['missing'])} (a gap in the numbering: "
+                            "repealed sections a conversion dropped, or text the source lost); not indexed")
+        meta = {**doc.meta, **{k: v for k, v in report.items() if k not in ("preamble", "missing")}}
         documents.append(store.Document(source, doc.title, doc.content_hash, meta, text, ordinal))
         clauses.extend(doc_clauses)
     if only_check:

@@ -6,6 +6,7 @@ Both return the statute as paragraphs (:class:`Block`) for :mod:`ingest.segment_
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from assistant.errors import SourceError
 from ingest.normalize import join_wrapped, mark_hyphenation, split_blocks, strip_md_links
 from ingest.records import Block, ReadDocument
 from ingest.sources import Source
+
+log = logging.getLogger(__name__)
 
 
 def read_bytes(path: Path, source: Source) -> bytes:
@@ -63,7 +66,8 @@ def read_sfs_json(source: Source, path: Path) -> ReadDocument:
     if not text.strip():
         raise SourceError(f"{source.doc_id}: {path} has an empty statute text.",
                           hint="Replace the file with the SFS database record as downloaded.")
-    blocks = [Block(join_wrapped(lines)) for lines in split_blocks(mark_hyphenation(text))]
+    blocks = [Block(join_wrapped(lines), table=any("\t" in line.strip() for line in lines))
+              for lines in split_blocks(mark_hyphenation(text))]
     amendments = [
         {
             "beteckning": a.get("beteckning", ""),
@@ -101,15 +105,38 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[m.end():]
 
 
-def markdown_blocks(body: str) -> tuple[str, list[Block]]:
-    """Title (the first level-1 heading) and paragraphs of a Markdown text; links keep their text."""
+# "#### /679 av den 27 april 2016 … direktiv 95/ 5 §" (sfs-2024-1146 1 kap. 5 §): the Markdown conversion cut
+# the middle of an EU act's number ("(EU) 2016/679 … 95/46/EG") out of the section's first sentence into its
+# heading. The section number is what ends the heading; the rest belongs in the body.
+_CUT_SECTION = re.compile(r"^(?P<carried>\S.*?\S)\s+(?P<section>\d+\s?[a-z]?\s?§)$")
+# where such a cut was made: an EU act's year directly followed by the digits after the cut ("201646/EG")
+_CUT_PLACE = re.compile(r"\((?:EU|EG|EEG|Euratom)\)\s*(?:19|20)\d\d(?=\d)")
+
+
+def put_back(carried: str, text: str) -> str:
+    """Text the conversion moved into a section heading, put back where the body shows the cut
+    (at the start of the body when no cut is seen; the words stay the source's either way)."""
+    m = _CUT_PLACE.search(text) if carried.startswith("/") else None
+    if m is None:
+        log.info("text moved into a section heading put first in its section: %r", carried[:60])
+        return f"{carried} {text}"
+    return text[: m.end()] + carried + text[m.end():]
+
+
+def markdown_blocks(body: str, moved: list[str] | None = None) -> tuple[str, list[Block]]:
+    """Title (the first level-1 heading) and paragraphs of a Markdown text; links keep their text.
+    Text put back from a section heading into its body is appended to ``moved``."""
     title = ""
     blocks: list[Block] = []
     paragraph: list[str] = []
+    carried = ""
 
     def flush() -> None:
+        nonlocal carried
         if paragraph:
             text = join_wrapped([strip_md_links(x) for x in paragraph])
+            if carried:
+                text, carried = put_back(carried, text), ""
             if text:
                 blocks.append(Block(text, explicit=True))
             paragraph.clear()
@@ -119,6 +146,11 @@ def markdown_blocks(body: str) -> tuple[str, list[Block]]:
         if m:
             flush()
             text = join_wrapped([strip_md_links(m.group(2))])
+            cut = _CUT_SECTION.match(text)
+            if cut:  # the conversion put body text into the section heading: give it back
+                text, carried = cut.group("section"), cut.group("carried")
+                if moved is not None:
+                    moved.append(carried)
             if len(m.group(1)) == 1 and not title:
                 title = text
             elif text:
@@ -134,7 +166,8 @@ def markdown_blocks(body: str) -> tuple[str, list[Block]]:
 def read_sfs_markdown(source: Source, path: Path) -> ReadDocument:
     text = decode(read_bytes(path, source), path, source)
     meta, body = parse_front_matter(text)
-    title, blocks = markdown_blocks(body)
+    moved: list[str] = []
+    title, blocks = markdown_blocks(body, moved)
     if not blocks:
         raise SourceError(f"{source.doc_id}: {path} has no statute text after its front matter.",
                           hint="Supply the whole statute, or remove the source from the manifest.")
@@ -148,5 +181,6 @@ def read_sfs_markdown(source: Source, path: Path) -> ReadDocument:
         "pdf_url": meta.get("pdf_url", ""),
         "amendments": [],
         "markers_dropped": True,  # the conversion drops /Upphör att gälla/ and /Träder i kraft/ markers
+        "moved_from_headings": moved,  # text the conversion had put into a section heading (see put_back)
     }
     return ReadDocument(source.doc_id, full_title, source.lang, "statute", blocks, doc_meta)

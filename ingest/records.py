@@ -60,6 +60,7 @@ class Block:
     heading_level: int | None = None  # explicit heading level from markup, None = not a heading / unknown
     page: int | None = None
     explicit: bool = False  # True when the markup itself says heading or not
+    table: bool = False  # a table row (the SFS database separates cells with tabs); never a heading
 
 
 @dataclass

@@ -162,9 +162,13 @@ def test_clause_texts_are_verbatim_and_in_the_order_of_the_source(doc_id: str) -
     previous clause: nothing is reworded, nothing is reordered."""
     seg = segmented(doc_id)
     raw = squeezed(VALIDITY_MARKER.sub("", raw_source_text(seg.source)))
+    moved = [squeezed(m) for m in seg.doc.meta.get("moved_from_headings", [])]  # type: ignore[union-attr]
+    assert all(m in raw for m in moved), "text put back from a heading stands in the source"
     position = 0
     for c in seg.clauses:
         wanted = squeezed(c.text)
+        for m in moved:  # put back from a section heading: verbatim, but not where the body stands
+            wanted = wanted.replace(m, "")
         found = raw.find(wanted, position)
         assert found >= 0, (f"{c.clause_id}: its text must stand in the source after the previous clause "
                             f"({'it stands earlier' if raw.find(wanted) >= 0 else 'it is not there'}): "
@@ -469,3 +473,40 @@ def test_a_section_number_out_of_order_is_text_of_the_section_before() -> None:
     clauses, _ = segment_statute(_statute("5 § Följande bestämmelser gäller inte:", "2 § om ledning,"), AS_OF)
     assert [c.locator for c in clauses] == ["5"]
     assert clauses[0].text == "Följande bestämmelser gäller inte:\n2 § om ledning,"
+
+
+def test_ssf_headings_the_conversion_left_as_paragraphs_head_the_next_sections() -> None:
+    """5 kap. 1 § and 6 kap. 5 § of the ordinance used to end with the next section's heading (a paragraph
+    in the Markdown, not a '###' line); it belongs to the sections that follow."""
+    assert not clause("sfs-2021-955#5:1").text.endswith("Genomförandet av säkerhetsprövningen")
+    assert not clause("sfs-2021-955#6:5").text.endswith("Underrättelse och möjlighet till yttrande")
+    for n in (2, 3, 4):
+        assert clause(f"sfs-2021-955#5:{n}").heading_path[-1] == "Genomförandet av säkerhetsprövningen"
+    assert clause("sfs-2021-955#6:6").heading_path[-1] == "Underrättelse och möjlighet till yttrande"
+
+
+def test_research_databases_1_5_whose_number_the_conversion_cut_into_its_heading() -> None:
+    """'#### /679 av den 27 april 2016 … direktiv 95/ 5 §': 5 § exists, its first sentence whole again."""
+    c = clause("sfs-2024-1146#1:5")
+    assert c.heading_path[-1] == "Förhållandet till annan dataskyddsreglering"
+    assert c.text.startswith("Denna lag kompletterar Europaparlamentets och rådets förordning (EU) 2016/679 av "
+                             "den 27 april 2016 om skydd för fysiska personer")
+    assert "direktiv 95/46/EG (allmän dataskyddsförordning)" in c.text
+    assert "/679" not in clause("sfs-2024-1146#1:4").text, "4 § no longer carries 5 §'s words"
+
+
+def test_cybersecurity_ordinance_sector_table_stays_in_7() -> None:
+    """The sector table of 7 § (tab-separated rows, cells continued on lines of their own) is 7 §'s text,
+    not a chain of headings over 8–16 §§."""
+    c = clause("sfs-2025-1507#7")
+    assert "Statens energimyndighet Energi" in c.text and "Tillverkning av övriga maskiner" in c.text
+    assert "Länsstyrelserna i Norrbottens" in c.text and "Forskning" in c.text
+    for n in range(8, 17):
+        assert clause(f"sfs-2025-1507#{n}").heading_path == ("Tillsynsmyndigheter",), f"{n} §"
+
+
+def test_a_gap_in_the_numbering_is_reported() -> None:
+    """The sanctions act's Markdown has the heading before 18 § but not its text: reported, never invented."""
+    assert "18 §" in segmented("sfs-2025-327").report["missing"]
+    assert "sfs-2025-327#18" not in {c.clause_id for c in segmented("sfs-2025-327").clauses}
+    assert segmented("sfs-2018-585").report["missing"] == [], "repealed sections stand in the text: no gap"
