@@ -65,8 +65,8 @@ test-fast: setup
 	@$(BIN)/python -m pytest -m "not model and not browser"
 
 lint: setup
-	@$(BIN)/ruff check assistant ingest web eval tests
-	@$(BIN)/mypy assistant ingest web eval
+	@$(BIN)/ruff check core assistant ingest web eval vagvisare tests
+	@$(BIN)/mypy core assistant ingest web eval vagvisare
 
 bench: setup
 	@echo "bench: ingest and load a real server on loopback (about 20 minutes); writes docs/benchmark.json and .md"

@@ -4,8 +4,8 @@
     print(answer("Vem ska säkerhetsprövas?", load_settings()).text)
 """
 
-from assistant.errors import VagvisareError
-from assistant.settings import Settings, load_settings
+from core.errors import VagvisareError
+from core.settings import Settings, load_settings
 
 __all__ = ["Assistant", "Settings", "VagvisareError", "answer", "load_settings", "search"]
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from assistant.glossary import ACRONYMS, GLOSSARY
-from ingest.analyze import STOP_EN, STOP_SV, words
+from core.analyze import STOP_EN, STOP_SV, words
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
 FEATURES = ("dense_top", "dense_margin", "sentence_top", "bm25_top", "agree", "unknown_share", "coverage",

@@ -6,10 +6,10 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from assistant.errors import IndexMissingError
-from assistant.settings import Settings
-from ingest import store
-from ingest.sources import load_sources
+from core import store
+from core.errors import IndexMissingError
+from core.settings import Settings
+from core.sources import load_sources
 
 SOURCES_COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {}
 _SUBCOMMAND_PARSERS: list[Callable[[Any], None]] = []

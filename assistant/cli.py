@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from assistant.errors import VagvisareError
-from assistant.settings import Settings, load_settings
+from core.errors import VagvisareError
+from core.settings import Settings, load_settings
 
 log = logging.getLogger("vagvisare")
 

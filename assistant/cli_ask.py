@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from assistant.cli import EXTRA_PARSERS, _print_json, command
-from assistant.settings import Settings
+from core.settings import Settings
 
 
 def _parser(sub: Any) -> None:

@@ -17,9 +17,9 @@ from urllib.parse import quote as url_quote
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ingest.records import Clause
-from ingest.sources import Source
-from ingest.store import IndexData
+from core.records import Clause
+from core.sources import Source
+from core.store import IndexData
 
 TEMPLATES = Path(__file__).parent / "templates"
 ELLIPSIS = " […] "

@@ -30,7 +30,6 @@ from assistant.compose import (
     phrase,
     render,
 )
-from assistant.errors import BadRequestError, NotFoundError
 from assistant.glossary import acronym_terms, swedish_terms
 from assistant.language import detect_language
 from assistant.privacy import mask as mask_personal_data
@@ -38,10 +37,11 @@ from assistant.qtype import question_type
 from assistant.records import Answer, Citation, Hit, Related
 from assistant.references import DocumentNames, resolve
 from assistant.retrieve import Filters, Scored, _columns, allowed_mask, search
-from assistant.settings import Settings
-from ingest.embed import Embedder, load_embedder
-from ingest.records import Clause
-from ingest.store import Document, IndexData
+from core.embed import Embedder, load_embedder
+from core.errors import BadRequestError, NotFoundError
+from core.records import Clause
+from core.settings import Settings
+from core.store import Document, IndexData
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import BadRequestError, NotFoundError
 from assistant.privacy import mask
+from core.errors import BadRequestError, NotFoundError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (

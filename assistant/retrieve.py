@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.errors import BadRequestError
-from ingest.store import IndexData
+from core.errors import BadRequestError
+from core.store import IndexData
 
 MODES = ("hybrid", "dense", "bm25")
 _POOL = 100  # candidates taken from each ranker before fusion

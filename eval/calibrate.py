@@ -41,7 +41,7 @@ from typing import Any
 
 import assistant.engine as engine_module
 from assistant.engine import Assistant
-from assistant.settings import Settings
+from core.settings import Settings
 from eval import metrics as m
 from eval.suites import Suite, SuiteError, check_ids, display_path
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.cli import EXTRA_PARSERS, _table, command
-from assistant.settings import Settings
+from core.settings import Settings
 
 MODES = ("hybrid", "dense", "bm25", "naive")  # eval.run.MODES, without importing the engine to parse
 DEFAULT_JSON = Path("var/eval/report.json")

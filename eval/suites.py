@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 
 SUITES_DIR = Path(__file__).parent / "suites"
 DEFAULT_SUITES = ("dev", "heldout")

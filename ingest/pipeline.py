@@ -20,22 +20,22 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import SourceError, VagvisareError
-from assistant.settings import Settings
-from ingest import store
-from ingest.analyze import Analyzer
-from ingest.embed import Embedder, load_embedder
+from core import store
+from core.analyze import Analyzer
+from core.embed import Embedder, load_embedder
+from core.errors import SourceError, VagvisareError
+from core.records import Clause, ReadDocument
+from core.settings import Settings
+from core.sources import Source, load_sources
 from ingest.read_html import read_eurlex, read_html_page
 from ingest.read_pages import read_markdown_page, read_plain_text
 from ingest.read_pdf import read_pdf
 from ingest.read_sfs import read_sfs_json, read_sfs_markdown
-from ingest.records import Clause, ReadDocument
 from ingest.segment_eurlex import segment_eurlex
 from ingest.segment_numbered import segment_numbered
 from ingest.segment_sfs import segment_statute
 from ingest.segment_text import segment_text
 from ingest.sentences import sentence_spans
-from ingest.sources import Source, load_sources
 
 log = logging.getLogger(__name__)
 

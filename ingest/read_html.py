@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from assistant.errors import SourceError
+from core.errors import SourceError
+from core.records import Block, ReadDocument
+from core.sources import Source
 from ingest.normalize import clean_line
 from ingest.read_pdf import NAMED, heading_number
 from ingest.read_sfs import read_bytes
-from ingest.records import Block, ReadDocument
-from ingest.sources import Source
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 200  # deeper nesting is flattened: no page needs it, and it keeps the tree walk bounded

@@ -9,10 +9,10 @@ import json
 import re
 from pathlib import Path
 
-from assistant.errors import SourceError
+from core.errors import SourceError
+from core.records import Block, ReadDocument
+from core.sources import Source
 from ingest.normalize import join_wrapped, mark_hyphenation, split_blocks, strip_md_links
-from ingest.records import Block, ReadDocument
-from ingest.sources import Source
 
 
 def read_bytes(path: Path, source: Source) -> bytes:

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ingest.records import Clause, ReadDocument
+from core.records import Clause, ReadDocument
 from ingest.segment_numbered import paragraph_units, split_long
 
 _RECITAL = re.compile(r"^\((\d{1,3})\)\s+(.*)$", re.S)

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.errors import ConfigError, NotFoundError
-from assistant.settings import Settings
+from core.errors import ConfigError, NotFoundError
+from core.records import Clause
+from core.settings import Settings
+from core.sources import Source, _toml_value, load_sources
 from ingest.pipeline import check_clauses, read_source, segment
-from ingest.records import Clause
-from ingest.sources import Source, _toml_value, load_sources
 
 VERSIONS_DIR = "versions"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from ingest import store
-from ingest.sources import load_sources
+from core import store
+from core.sources import load_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

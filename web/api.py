@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.catalog import list_sources
 from assistant.compose import permalink
-from assistant.errors import BadRequestError
-from ingest.sources import KINDS
+from core.errors import BadRequestError
+from core.sources import KINDS
 from web.deps import loaded, rate_limit, store
 from web.render import citation_text
 from web.security import UnsupportedMediaError

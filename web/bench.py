@@ -51,7 +51,7 @@ from typing import Any
 import httpx
 import yaml
 
-from assistant.settings import Settings
+from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = (ROOT / "eval" / "suites" / "dev.yaml", ROOT / "eval" / "suites" / "heldout.yaml")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.cli import EXTRA_PARSERS, command
-from assistant.settings import Settings
+from core.settings import Settings
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 KEEP_ALIVE_S = 75

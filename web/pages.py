@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from assistant.compose import clause_label
-from assistant.errors import BadRequestError
-from ingest.sources import KINDS
+from core.errors import BadRequestError
+from core.sources import KINDS
 from web.deps import CONVERSATION_COOKIE, loaded, rate_limit, store, verify_csrf
 from web.errors import is_htmx
 from web.i18n import EXAMPLES, pick_lang

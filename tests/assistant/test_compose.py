@@ -10,8 +10,8 @@ import yaml
 
 from assistant.compose import ELLIPSIS, binding_label, label_en, permalink, phrase
 from assistant.qtype import TYPES
-from ingest.records import Clause
-from ingest.sources import Source
+from core.records import Clause
+from core.sources import Source
 
 SUITE = Path(__file__).resolve().parents[2] / "eval" / "suites" / "dev.yaml"
 

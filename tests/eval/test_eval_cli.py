@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from assistant.settings import Settings
+from core.settings import Settings
 from eval import cli as eval_cli
 from eval import run as eval_run
 

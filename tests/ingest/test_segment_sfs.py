@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from core.records import STATUSES, Block, Clause, ReadDocument
+from core.sources import Source, load_sources
 from ingest import pipeline
-from ingest.records import STATUSES, Block, Clause, ReadDocument
 from ingest.segment_sfs import segment_statute
-from ingest.sources import Source, load_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from core.records import Block, Clause, ReadDocument
+from core.sources import load_sources
 from ingest import pipeline
-from ingest.records import Block, Clause, ReadDocument
 from ingest.segment_text import segment_text
-from ingest.sources import load_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from assistant.settings import PREFIX, Settings
+from core.settings import PREFIX, Settings
 
 ADMIN_TOKEN = "live-server-admin-token-7f3a9c2e"
 ENTRY = "import sys; from assistant.cli import main; sys.exit(main())"

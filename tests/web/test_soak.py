@@ -18,7 +18,7 @@ import httpx
 import pytest
 from live_server import LiveServer
 
-from assistant.settings import Settings
+from core.settings import Settings
 from web.bench import memory_mb, process_tree, suite_questions
 
 pytestmark = pytest.mark.model

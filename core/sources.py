@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 
 KINDS = ("statute", "ordinance", "guideline", "recommendation", "decision", "page")
 BINDINGS = ("law", "recommendation", "guidance", "information")
