@@ -14,7 +14,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from core.errors import SourceError, VagvisareError
 from core.records import Clause, ReadDocument
 from core.settings import Settings
 from core.sources import Source, load_sources
+from ingest import versions
 from ingest.read_html import read_eurlex, read_html_page
 from ingest.read_pages import read_markdown_page, read_plain_text
 from ingest.read_pdf import read_pdf
@@ -99,8 +100,6 @@ SEGMENTERS: dict[str, Segmenter] = {
 
 def _previous_version_clauses(source: Source, corpus_dir: Path, today: dt.date) -> list[Clause]:
     """Clauses of the source's earlier versions, expired and under their own ids (browsable, never cited)."""
-    from ingest import versions  # versions reads sources through this module
-
     out: list[Clause] = []
     for previous in versions.previous_versions(corpus_dir, source.doc_id):
         old = previous.source(source)
@@ -126,8 +125,6 @@ def segment(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], dict[str, 
 
 def place_in_document(doc_id: str, clauses: list[Clause]) -> tuple[list[Clause], str]:
     """Give each clause its span in the document's normalised text (headings, then clause texts)."""
-    from dataclasses import replace
-
     parts: list[str] = []
     placed: list[Clause] = []
     length = 0
@@ -234,8 +231,6 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         doc_clauses, report = segment(doc, today)
         check_clauses(source.doc_id, doc_clauses)
         if source.version:
-            from dataclasses import replace
-
             doc_clauses = [replace(c, version=source.version) for c in doc_clauses]
         doc_clauses += _previous_version_clauses(source, settings.corpus_dir, today)
         doc_clauses, text = place_in_document(source.doc_id, doc_clauses)

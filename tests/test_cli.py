@@ -1,4 +1,4 @@
-"""The `vagvisare` command: ingest, sources and settings through `assistant.cli.main`, settings from the environment.
+"""The `vagvisare` command: ingest, sources and settings through `vagvisare.cli.main`, settings from the environment.
 
 The whole default manifest is indexed once with the fast hash embedder into a temporary directory.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
 from core import store
 from core.sources import load_sources
+from vagvisare.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

@@ -9,22 +9,17 @@ import pytest
 from html_fixtures import eurlex_recommendation
 from pdf_fixtures import Report, Section, render_report
 
-from assistant import cli
 from core import store
 from core.errors import ConfigError
 from core.records import Clause
 from core.settings import Settings
 from core.sources import load_sources
+from core.versions import current_clause_id, parallel_clause_id, previous_clause_ids
 from ingest.add_source import add_source
+from ingest.diff import diff_clauses, diff_source
 from ingest.pipeline import build_index
-from ingest.versions import (
-    current_clause_id,
-    diff_clauses,
-    diff_source,
-    parallel_clause_id,
-    previous_clause_ids,
-    previous_versions,
-)
+from ingest.versions import previous_versions
+from vagvisare import cli
 
 
 def _clause(locator: str, text: str) -> Clause:

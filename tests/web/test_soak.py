@@ -19,7 +19,7 @@ import pytest
 from live_server import LiveServer
 
 from core.settings import Settings
-from web.bench import memory_mb, process_tree, suite_questions
+from eval.bench import memory_mb, process_tree, suite_questions
 
 pytestmark = pytest.mark.model
 SECONDS = float(os.environ.get("SOAK_SECONDS", "120"))

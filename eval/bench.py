@@ -70,7 +70,7 @@ VARIANTS: dict[str, dict[str, str]] = {
     "none of these (as before issue 7)": {"VAGVISARE_QUERY_BATCH": "1", "VAGVISARE_QUERY_PROCESS": "0",
                                           "VAGVISARE_SERVER_THREADS": "40", **_LIBRARY_THREADS},
 }
-VAGVISARE = [sys.executable, "-c", "import sys; from assistant.cli import main; sys.exit(main())"]
+VAGVISARE = [sys.executable, "-m", "vagvisare"]
 
 
 @dataclass
