@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def _prefix_bucket(vocabulary: frozenset[str], prefix: str) -> list[str]:
     return buckets.get(prefix, [])
 
 
-def coverage(query_tokens: list[str], clause_tokens: set[str], document_frequency: dict[str, int], n_docs: int,
+def coverage(query_tokens: Sequence[str], clause_tokens: set[str], document_frequency: dict[str, int], n_docs: int,
              lang: str) -> float:
     """IDF-weighted share of the question's terms that the best clauses contain.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -141,7 +142,8 @@ def _extend_list(spans: list[tuple[int, int]], chosen: list[int], text: str) -> 
     return sorted(out)
 
 
-def choose_sentences(index: IndexData, clause_idx: int, query_vector: np.ndarray | None, query_tokens: set[str],
+def choose_sentences(index: IndexData, clause_idx: int, query_vector: np.ndarray | None,
+                     query_tokens: AbstractSet[str],
                      *, whole: bool = False, max_sentences: int = 2) -> Chosen:
     clause = index.clauses[clause_idx]
     rows = index.sentences_of.get(clause_idx, [])
@@ -187,11 +189,12 @@ _PAREN_TERM = re.compile(r"\(([a-zåäö][a-zåäö-]+(?: [a-zåäö-]+){0,3})\)
 _MED_AVSES = re.compile(r"\bMed ([a-zåäö][a-zåäö-]+(?: [a-zåäö-]+){0,4}) avses\b")
 
 
-def defined_terms(index: IndexData) -> list[tuple[re.Pattern[str], str, int]]:
-    """(pattern, term, defining clause) for terms the statutes define."""
-    cached = getattr(index, "_defined_terms", None)
-    if cached is not None:
-        return cached
+DefinedTerm = tuple[re.Pattern[str], str, int]  # (pattern, term, index of the defining clause)
+
+
+def find_defined_terms(index: IndexData) -> list[DefinedTerm]:
+    """(pattern, term, defining clause) for terms the statutes define (built once per index,
+    :class:`assistant.state.SearchState`)."""
     seen: dict[str, int] = {}
     for i, c in enumerate(index.clauses):
         if c.kind != "section" or c.status != "in_force":
@@ -204,16 +207,16 @@ def defined_terms(index: IndexData) -> list[tuple[re.Pattern[str], str, int]]:
     for term, i in seen.items():
         stems = [re.escape(w[: max(4, len(w) - 2)]) + r"\w*" for w in term.split()]
         terms.append((re.compile(r"\b" + r"\s+".join(stems) + r"\b", re.I), term, i))
-    index._defined_terms = terms  # type: ignore[attr-defined]
     return terms
 
 
-def definitions_used(index: IndexData, quotes: list[tuple[int, str]], cited: set[int]) -> list[tuple[str, int]]:
+def definitions_used(index: IndexData, terms: Sequence[DefinedTerm], quotes: list[tuple[int, str]],
+                     cited: set[int]) -> list[tuple[str, int]]:
     """Defined terms a quote uses whose defining clause (same document) is not cited already."""
     out: list[tuple[str, int]] = []
     for clause_idx, text in quotes:
         doc_id = index.clauses[clause_idx].doc_id
-        for pattern, term, defining in defined_terms(index):
+        for pattern, term, defining in terms:
             if defining in cited or defining == clause_idx or index.clauses[defining].doc_id != doc_id:
                 continue
             if pattern.search(text) and all(d != defining for _, d in out):
