@@ -1,7 +1,7 @@
 """Compose an answer from template phrases and verbatim quotes — nothing else.
 
 An answer is a list of :class:`Part`: fixed phrases rendered from
-``templates/phrases.j2`` and quotes cut from clause texts at sentence boundaries.
+``data/phrases.yaml`` and quotes cut from clause texts at sentence boundaries.
 The plain text is the parts joined; the HTML is rendered from the same blocks.
 """
 
@@ -18,11 +18,13 @@ from urllib.parse import quote as url_quote
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from core.messages import Messages
 from core.records import Clause
 from core.sources import Source
 from core.store import IndexData
 
 TEMPLATES = Path(__file__).parent / "templates"
+PHRASES_FILE = Path(__file__).parent / "data" / "phrases.yaml"
 ELLIPSIS = " […] "
 MAX_QUOTE_CHARS = 900
 
@@ -40,14 +42,24 @@ def environment() -> Environment:
 
 
 @lru_cache(maxsize=1)
-def _phrases():  # type: ignore[no-untyped-def]
-    plain = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False)
-    plain.filters["capitalize_first"] = _capitalize_first
-    return plain.get_template("phrases.j2").module
+def phrases() -> Messages:
+    """Every fixed phrase an answer can contain (``data/phrases.yaml``)."""
+    return Messages.load(PHRASES_FILE, filters={"capitalize_first": _capitalize_first})
 
 
-def phrase(name: str, *args: object) -> str:
-    return str(getattr(_phrases(), name)(*args)).strip()
+def phrase(key: str, lang: str, *args: object, **named: object) -> str:
+    """The phrase ``key`` in ``lang``; positional arguments fill its args in the order the file names them."""
+    catalogue = phrases()
+    declared = catalogue.args(key)
+    if len(args) > len(declared):
+        raise TypeError(f"phrase {key!r} takes {len(declared)} arguments ({', '.join(declared)}), not {len(args)}")
+    return catalogue.text(key, lang, **dict(zip(declared, args, strict=False)), **named).strip()
+
+
+def lead_phrase(qtype: str, lang: str, name: str, binding: str, label: str) -> str:
+    """The lead of an answer's first quote, by question type (``lead_general`` for any other type)."""
+    key = f"lead_{qtype}" if f"lead_{qtype}" in phrases() else "lead_general"
+    return phrase(key, lang, name, binding, label)
 
 
 # ------------------------------------------------------------------------- labels
@@ -227,7 +239,7 @@ def definitions_used(index: IndexData, terms: Sequence[DefinedTerm], quotes: lis
 # ------------------------------------------------------------------------- parts and rendering
 @dataclass(frozen=True)
 class Part:
-    kind: str  # "phrase" (templates/phrases.j2) | "quote" (verbatim) | "marker" | "space" | "support" (setting)
+    kind: str  # "phrase" (data/phrases.yaml) | "quote" (verbatim) | "marker" | "space" | "support" (setting)
     text: str
     clause_id: str = ""
 
@@ -261,10 +273,10 @@ def build_block(n: int, index: IndexData, chosen: Chosen, qtype: str, lang: str,
     clause = index.clauses[chosen.clause_idx]
     source = index.documents[clause.doc_id].source
     name, binding, label = source_name(source, lang), binding_label(source, lang), clause_label(clause, lang)
-    lead = phrase("lead", qtype, lang, name, binding, label) if first else phrase("also", lang, name, binding, label)
+    lead = lead_phrase(qtype, lang, name, binding, label) if first else phrase("also", lang, name, binding, label)
     note = ""
     if clause.status != "in_force":
-        note = phrase("not_in_force", lang, clause.status, clause.valid_to or clause.valid_from)
+        note = phrase(f"not_in_force_{clause.status}", lang, clause.valid_to or clause.valid_from)
     segments = [clause.text[a:b] for a, b in chosen.spans]
     return CitedBlock(n, clause, source, lead, segments, chosen.sentence_spans,
                       permalink(clause, chosen.sentence_spans, base_url), note)
@@ -288,7 +300,7 @@ def render(blocks: list[CitedBlock], related: list[dict[str, str]], lang: str, *
             add("phrase", phrase("possibly_related", lang))
             for r in possibly_related:
                 add("space", "\n- ")
-                add("phrase", phrase("item", r["title"], r["label"], r["link"]))
+                add("phrase", phrase("item", lang, r["title"], r["label"], r["link"]))
         add("space", "\n\n")
         add("support", support)
     else:
@@ -315,12 +327,12 @@ def render(blocks: list[CitedBlock], related: list[dict[str, str]], lang: str, *
             add("phrase", phrase("related_heading", lang))
             for r in related:
                 add("space", "\n- ")
-                add("phrase", phrase("related_item", r["title"], r["label"], r.get("why", ""), r["link"]))
+                add("phrase", phrase("related_item", lang, r["title"], r["label"], r.get("why", ""), r["link"]))
         add("space", "\n\n")
         add("phrase", phrase("sources_heading", lang))
         for b in blocks:
             add("space", "\n")
-            add("phrase", phrase("source_line", b.n, b.source.title, clause_label(b.clause, lang), b.link))
+            add("phrase", phrase("source_line", lang, b.n, b.source.title, clause_label(b.clause, lang), b.link))
     add("space", "\n\n")
     add("phrase", phrase("masked", lang) if masked else phrase("privacy", lang))
     text = "".join(p.text for p in parts)
