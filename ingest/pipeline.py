@@ -28,7 +28,8 @@ from core.records import Clause, ReadDocument
 from core.settings import Settings
 from core.sources import Source, load_sources
 from ingest import versions
-from ingest.read_html import read_eurlex, read_html_page
+from ingest.read_eurlex import read_eurlex
+from ingest.read_html import read_html_page
 from ingest.read_pages import read_markdown_page, read_plain_text
 from ingest.read_pdf import read_pdf
 from ingest.read_sfs import read_sfs_json, read_sfs_markdown

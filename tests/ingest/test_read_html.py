@@ -12,7 +12,8 @@ from core.errors import SourceError
 from core.records import Clause
 from core.sources import Source
 from ingest.pipeline import check_clauses, place_in_document, segment
-from ingest.read_html import read_eurlex, read_html_page
+from ingest.read_eurlex import read_eurlex
+from ingest.read_html import read_html_page
 
 TODAY = dt.date(2026, 11, 28)
 

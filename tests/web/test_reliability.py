@@ -264,7 +264,7 @@ def test_with_several_workers_a_reload_replaces_them_one_by_one(own_index: Setti
     """`serve --workers 2`: the reload asks uvicorn's supervisor to replace each worker, the new one
     ready (its index loaded) before the old one stops. A stopping worker closes its idle kept-alive
     connections, so a client may have to resend once (browsers do); no request gets an error."""
-    from eval.bench import process_tree
+    from eval.bench_load import process_tree
     from ingest.pipeline import build_index
 
     settings = own_index.replace(index_dir=tmp_path / "index", data_dir=tmp_path / "data")
