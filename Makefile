@@ -1,6 +1,7 @@
 # The tasks a developer runs are the ones CI runs.
 #   make run   set up, build the index of the default corpus, serve the chat
-#   make test  set up, run the whole test suite (unit, integration, browser, eval gate)
+#   make test  set up, lint (ruff, mypy, the import layers), run the whole test suite (unit, integration,
+#              browser, eval gate)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -58,7 +59,7 @@ serve: setup $(ADMIN_TOKEN_FILE)
 	@VAGVISARE_ADMIN_TOKEN="$${VAGVISARE_ADMIN_TOKEN:-$$(cat $(ADMIN_TOKEN_FILE))}" \
 	  $(BIN)/vagvisare serve --host $(HOST) --port $(PORT)
 
-test: setup browser
+test: lint browser
 	@$(BIN)/python -m pytest
 
 test-fast: setup
@@ -67,6 +68,7 @@ test-fast: setup
 lint: setup
 	@$(BIN)/ruff check core assistant ingest web eval vagvisare tests
 	@$(BIN)/mypy core assistant ingest web eval vagvisare
+	@$(BIN)/lint-imports
 
 bench: setup
 	@echo "bench: ingest and load a real server on loopback (about 20 minutes); writes docs/benchmark.json and .md"
