@@ -359,7 +359,7 @@ def get_assistant(settings: Settings) -> Assistant:
 
 
 def answer(question: str, settings: Settings, **options: Any) -> Answer:
-    """`assistant.answer(question, settings) -> Answer` (DESIGN.md)."""
+    """`assistant.answer(question, settings) -> Answer` (the path of a question: docs/architecture.md)."""
     return get_assistant(settings).answer(question, **options)
 
 

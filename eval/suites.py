@@ -1,6 +1,6 @@
 """Eval suites: YAML files of questions with the clauses that answer them.
 
-Format (DESIGN.md, "Eval suite format")::
+Format (eval/README.md, "Suite format")::
 
     - id: q001
       question: "Måste vi säkerhetspröva externa konsulter?"
@@ -82,7 +82,7 @@ def _raise(path: Path, problems: list[str]) -> None:
     shown = problems[:_MAX_REPORTED]
     more = f"\n  … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
     raise SuiteError(f"{path}: {len(problems)} problem(s) in the suite:\n  " + "\n  ".join(shown) + more,
-                     hint="See DESIGN.md, 'Eval suite format'.")
+                     hint="See eval/README.md, 'Suite format'.")
 
 
 def _lines(text: str) -> list[int]:
@@ -136,7 +136,7 @@ def parse_suite(text: str, path: Path) -> Suite:
         raise SuiteError(f"{path}: not valid YAML ({exc}).", hint="Fix the YAML syntax.") from None
     if not isinstance(data, list) or not data:
         raise SuiteError(f"{path}: a suite is a non-empty YAML list of questions.",
-                         hint="See DESIGN.md, 'Eval suite format'.")
+                         hint="See eval/README.md, 'Suite format'.")
     lines = _lines(text)
     problems: list[str] = []
     cases: list[Case] = []

@@ -1,6 +1,6 @@
 """Segment an EU act as EUR-Lex publishes it: preamble, recitals, points, annexes.
 
-Clause ids follow DESIGN.md: ``recital:12``, ``point:5``, ``point:5b`` (a lettered
+Clause ids follow the README (the clause-id table): ``recital:12``, ``point:5``, ``point:5b`` (a lettered
 sub-point is a clause of its own), ``preamble`` for the citations before the recitals,
 ``annex`` / ``annex-ii`` for annexes (a long one cut between paragraphs: ``annex-2``).
 A point's sub-sub-points ("(i)", "(ii)") stay inside their sub-point as punkter.
