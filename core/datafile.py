@@ -108,17 +108,19 @@ def entry_error(path: Path, container: Any, key: Any, problem: str, *, hint: str
     return ConfigError(f"{where}:{entry} {problem}", hint=hint or None)
 
 
-def require_mapping(path: Path, data: Any, what: str) -> LocatedDict:
-    if not isinstance(data, LocatedDict):
+def _require(path: Path, data: Any, kind: type, what: str, shape: str) -> Any:
+    if not isinstance(data, kind):
         line = getattr(data, "line", 0)
-        raise ConfigError(f"{path}{f' line {line}' if line else ''}: {what} must be a mapping "
-                          f"(`key: value` lines), not {type(data).__name__}.")
+        raise ConfigError(f"{path}{f' line {line}' if line else ''}: {what} must be {shape}, "
+                          f"not {type(data).__name__}.")
     return data
+
+
+def require_mapping(path: Path, data: Any, what: str) -> LocatedDict:
+    """``data`` if it is a mapping read from the file, else an error naming ``what``."""
+    return _require(path, data, LocatedDict, what, "a mapping (`key: value` lines)")
 
 
 def require_list(path: Path, data: Any, what: str) -> LocatedList:
-    if not isinstance(data, LocatedList):
-        line = getattr(data, "line", 0)
-        raise ConfigError(f"{path}{f' line {line}' if line else ''}: {what} must be a list "
-                          f"(`- item` lines), not {type(data).__name__}.")
-    return data
+    """``data`` if it is a list read from the file, else an error naming ``what``."""
+    return _require(path, data, LocatedList, what, "a list (`- item` lines)")
