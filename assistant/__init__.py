@@ -1,7 +1,9 @@
-"""Vägvisare's core library: settings, retrieval and templated answers with cited clauses.
+"""The query side of Vägvisare: retrieval and templated answers with cited clauses, over the index in core.
 
     from assistant import answer, load_settings
     print(answer("Vem ska säkerhetsprövas?", load_settings()).text)
+
+``Settings``, ``load_settings`` and ``VagvisareError`` are :mod:`core`'s, offered here for that use.
 """
 
 from core.errors import VagvisareError
