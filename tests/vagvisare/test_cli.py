@@ -18,7 +18,7 @@ from core import store
 from core.sources import load_sources
 from vagvisare.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 MANIFEST = ROOT / "corpus" / "sources.toml"
 DOC_IDS = [s.doc_id for s in load_sources(MANIFEST)]
