@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -92,7 +92,26 @@ class Evidence:
         return asdict(self)
 
 
-def unknown_share(question: str, lang: str, vocabulary: frozenset[str]) -> float:
+class Vocabulary:
+    """The corpus's words, and the same words by their first four letters (to find inflected forms).
+
+    Built once per loaded index (:class:`assistant.state.SearchState`)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        self._by_prefix: dict[str, list[str]] = {}
+        for v in self.words:
+            self._by_prefix.setdefault(v[:4], []).append(v)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def starting(self, prefix: str) -> list[str]:
+        """The words whose first four letters are ``prefix``."""
+        return self._by_prefix.get(prefix, [])
+
+
+def unknown_share(question: str, lang: str, vocabulary: Vocabulary) -> float:
     """Share of the question's content words that neither the corpus nor the glossary knows."""
     content = [w for w in words(question) if w.isalpha() and len(w) >= 4 and w not in STOP_SV and w not in STOP_EN]
     if not content:
@@ -106,23 +125,11 @@ def unknown_share(question: str, lang: str, vocabulary: frozenset[str]) -> float
                              or w.rstrip("s") in lists.glossary_words):
             return True
         # an inflected Swedish form: some corpus word shares its first letters
-        return len(w) >= 6 and any(v.startswith(w[: len(w) - 2]) for v in _prefix_bucket(vocabulary, w[:4]))
+        return len(w) >= 6 and any(v.startswith(w[: len(w) - 2]) for v in vocabulary.starting(w[:4]))
 
     return sum(not known(w) for w in content) / len(content)
 
 
-_BUCKETS: dict[int, dict[str, list[str]]] = {}
-
-
-def _prefix_bucket(vocabulary: frozenset[str], prefix: str) -> list[str]:
-    buckets = _BUCKETS.get(id(vocabulary))
-    if buckets is None:
-        buckets = {}
-        for v in vocabulary:
-            buckets.setdefault(v[:4], []).append(v)
-        _BUCKETS.clear()
-        _BUCKETS[id(vocabulary)] = buckets
-    return buckets.get(prefix, [])
 
 
 def coverage(query_tokens: Sequence[str], clause_tokens: set[str], document_frequency: dict[str, int], n_docs: int,
@@ -205,7 +212,7 @@ def names(question: str) -> list[str]:
     return found
 
 
-def unknown_names(question: str, vocabulary: frozenset[str], known: frozenset[str]) -> list[str]:
+def unknown_names(question: str, vocabulary: Vocabulary, known: frozenset[str]) -> list[str]:
     """What the question names that neither the corpus, the glossary nor the document names
     know: "brottsbalken", "Horizon Europe", "CSN", "C/2024/3510". ``known`` holds the
     lower-case document names and the acronyms the corpus uses."""
@@ -221,7 +228,7 @@ def unknown_names(question: str, vocabulary: frozenset[str], known: frozenset[st
     return list(dict.fromkeys(unknown))
 
 
-def _known_word(w: str, vocabulary: frozenset[str], known: frozenset[str]) -> bool:
+def _known_word(w: str, vocabulary: Vocabulary, known: frozenset[str]) -> bool:
     lists = word_lists()
     if (w in known or w in lists.glossary_words or w in lists.common_english or w in lists.english_names
             or w in STOP_EN or w in STOP_SV):
@@ -229,11 +236,11 @@ def _known_word(w: str, vocabulary: frozenset[str], known: frozenset[str]) -> bo
     if any(v in vocabulary for v in (w, w.removesuffix("s"), w + "s")):
         return True
     # an inflected form: "Riksdag" / "riksdagen", "Vinnovas" / "Vinnova"
-    return len(w) >= 5 and any(v.startswith(w.removesuffix("s")) for v in _prefix_bucket(vocabulary, w[:4]))
+    return len(w) >= 5 and any(v.startswith(w.removesuffix("s")) for v in vocabulary.starting(w[:4]))
 
 
 def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_top: float, n_tokens: int,
-            question: str, lang: str, vocabulary: frozenset[str], covered: float = 1.0,
+            question: str, lang: str, vocabulary: Vocabulary, covered: float = 1.0,
             number: float = 0.0, unknown: float = 0.0) -> Evidence:
     allowed = np.flatnonzero(mask)
     if not len(allowed):

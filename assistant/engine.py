@@ -270,7 +270,7 @@ class Assistant:
 
     def _unknown_names(self, r: Retrieval) -> list[str]:
         """What the question names that the corpus lacks ("brottsbalken", "Horizon Europe")."""
-        return unknown_names(r.text, self.index.analyzer.vocabulary, self.state.known_names)
+        return unknown_names(r.text, self.state.vocabulary, self.state.known_names)
 
     def _evidence(self, r: Retrieval, unknown: list[str]) -> Evidence:
         """How well the sources cover the question, as features and a calibrated probability."""
@@ -288,7 +288,7 @@ class Assistant:
         covered = coverage(r.tokens, clause_tokens, self.state.document_frequency, len(self.index.clauses), r.lang)
         number = number_unmet(r.text, [self.index.clauses[s.idx].text for s in hits[:3]])
         evidence = measure(r.dense, r.lexical, r.mask, sentence_top, len(r.tokens), r.text, r.lang,
-                           self.index.analyzer.vocabulary, covered, number, 1.0 if unknown else 0.0)
+                           self.state.vocabulary, covered, number, 1.0 if unknown else 0.0)
         score = self.model.probability(evidence) if self.model else 1.0
         return replace(evidence, score=score)
 

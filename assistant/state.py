@@ -4,9 +4,9 @@
 retrieval, the abstention decision and the composition look up in it per question: columns
 for the filters, the sentence → clause array, document frequencies, the terms the statutes
 define, the names and acronyms the corpus knows, the ids of clauses in force, companion acts,
-and the cache of question vectors. :class:`~assistant.engine.Assistant` builds one when it
-loads an index; a reload builds a new assistant with a new state, so nothing derived from an
-old index outlives it, and nothing is kept on the index object itself.
+the vocabulary by prefix and the cache of question vectors. :class:`~assistant.engine.Assistant`
+builds one when it loads an index; a reload builds a new assistant with a new state, so nothing
+derived from an old index outlives it, and nothing is kept on the index object itself.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.abstain import Vocabulary
 from assistant.compose import DefinedTerm, find_defined_terms
 from assistant.references import DocumentNames
 from core.store import IndexData
@@ -97,6 +98,7 @@ class SearchState:
     known_names: frozenset[str]  # lower-case document names and acronyms the corpus uses
     in_force_ids: set[str]
     companions: dict[str, list[str]]  # doc_id -> its companion act or ordinance
+    vocabulary: Vocabulary  # the corpus's words, by prefix too (abstention: words the corpus does not know)
     query_vectors: QueryCache = field(default_factory=QueryCache)
 
     @classmethod
@@ -116,4 +118,5 @@ class SearchState:
             known_names=known,
             in_force_ids={c.clause_id for c in index.clauses if c.status == "in_force"},
             companions=companion_documents(index),
+            vocabulary=Vocabulary(index.analyzer.vocabulary),
         )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.abstain import Evidence, fit, names, number_unmet, unknown_names
+from assistant.abstain import Evidence, Vocabulary, fit, names, number_unmet, unknown_names
 
-VOCABULARY = frozenset({"säkerhetsskydd", "riksdagen", "vinnova", "sverige", "universitet", "schweiz"})
+VOCABULARY = Vocabulary({"säkerhetsskydd", "riksdagen", "vinnova", "sverige", "universitet", "schweiz"})
 KNOWN = frozenset({"säkerhetsskyddslagen", "ssl", "protective security act", "eu", "isp"})
 
 
