@@ -1,6 +1,7 @@
 # The tasks a developer runs are the ones CI runs.
 #   make run   set up, build the index of the default corpus, serve the chat
-#   make test  set up, run the whole test suite (unit, integration, browser, eval gate)
+#   make test  set up, lint (ruff, mypy, the import layers), run the whole test suite (unit, integration,
+#              browser, eval gate)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -58,15 +59,16 @@ serve: setup $(ADMIN_TOKEN_FILE)
 	@VAGVISARE_ADMIN_TOKEN="$${VAGVISARE_ADMIN_TOKEN:-$$(cat $(ADMIN_TOKEN_FILE))}" \
 	  $(BIN)/vagvisare serve --host $(HOST) --port $(PORT)
 
-test: setup browser
+test: lint browser
 	@$(BIN)/python -m pytest
 
 test-fast: setup
 	@$(BIN)/python -m pytest -m "not model and not browser"
 
 lint: setup
-	@$(BIN)/ruff check assistant ingest web eval tests
-	@$(BIN)/mypy assistant ingest web eval
+	@$(BIN)/ruff check core assistant ingest web eval vagvisare tests
+	@$(BIN)/mypy core assistant ingest web eval vagvisare
+	@$(BIN)/lint-imports
 
 bench: setup
 	@echo "bench: ingest and load a real server on loopback (about 20 minutes); writes docs/benchmark.json and .md"

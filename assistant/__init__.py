@@ -1,11 +1,13 @@
-"""Vägvisare's core library: settings, retrieval and templated answers with cited clauses.
+"""The query side of Vägvisare: retrieval and templated answers with cited clauses, over the index in core.
 
     from assistant import answer, load_settings
     print(answer("Vem ska säkerhetsprövas?", load_settings()).text)
+
+``Settings``, ``load_settings`` and ``VagvisareError`` are :mod:`core`'s, offered here for that use.
 """
 
-from assistant.errors import VagvisareError
-from assistant.settings import Settings, load_settings
+from core.errors import VagvisareError
+from core.settings import Settings, load_settings
 
 __all__ = ["Assistant", "Settings", "VagvisareError", "answer", "load_settings", "search"]
 

@@ -13,29 +13,63 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.glossary import ACRONYMS, GLOSSARY
-from ingest.analyze import STOP_EN, STOP_SV, words
+from assistant.glossary import glossary
+from core.analyze import STOP_EN, STOP_SV, words
+from core.datafile import entry_error, load_yaml, require_list, require_mapping
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
 FEATURES = ("dense_top", "dense_margin", "sentence_top", "bm25_top", "agree", "unknown_share", "coverage",
             "number_unmet", "unknown_name")
 
-_GLOSSARY_WORDS = frozenset(w for phrase in GLOSSARY for w in re.findall(r"[a-z]+", phrase))
-# English words common in questions that carry no topic (the glossary covers the topical ones)
-_EN_COMMON = frozenset("""
-also any anyone anything apply applies asked before being between both cases certain could
-describe does done each else ever every example explain first found give given going however
-into just know least less like made make many more most much need needs never next only other
-others ours over part people person place planned regarding same says someone something still
-such sure take tell than them they thing things think through told under until used uses using
-very want wants what whether while whom will within without work working would year
-""".split())
+WORDS_FILE = Path(__file__).parent / "data" / "abstain.yaml"
+_WORD_LISTS = ("common_english", "english_names", "not_statutes")
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """The abstention decision's words (``assistant/data/abstain.yaml``) and the glossary's English words."""
+
+    glossary_words: frozenset[str]  # every word of the glossary's English phrases
+    common_english: frozenset[str]  # English words common in questions that carry no topic
+    english_names: frozenset[str]  # English names of the domain's own places and institutions
+    not_statute: re.Pattern[str]  # a word that ends like a statute but is none ("förslag", "bolag")
+
+
+def load_word_lists(path: Path = WORDS_FILE) -> WordLists:
+    """Read and check the word lists: each a list of distinct lower-case words."""
+    data = require_mapping(path, load_yaml(path), "the word lists")
+    unknown = sorted(set(map(str, data)) - set(_WORD_LISTS))
+    if unknown:
+        raise entry_error(path, data, unknown[0], f"unknown list; the file has {', '.join(_WORD_LISTS)}.")
+    lists: dict[str, list[str]] = {}
+    for name in _WORD_LISTS:
+        words_ = require_list(path, data.get(name), name)
+        for i, word in enumerate(words_):
+            if not isinstance(word, str) or not re.fullmatch(r"[a-zåäöé]+", word):
+                raise entry_error(path, words_, i, f"{name}: {word!r} is not a lower-case word.")
+            if word in words_[:i]:
+                raise entry_error(path, words_, i, f"{name}: {word!r} appears twice.")
+        lists[name] = list(words_)
+    terms = glossary().terms
+    return WordLists(
+        glossary_words=frozenset(w for phrase in terms for w in re.findall(r"[a-z]+", phrase)),
+        common_english=frozenset(lists["common_english"]),
+        english_names=frozenset(lists["english_names"]),
+        not_statute=re.compile(rf"(?:{'|'.join(lists['not_statutes'])})\w{{0,3}}$", re.I),
+    )
+
+
+@lru_cache(maxsize=1)
+def word_lists() -> WordLists:
+    return load_word_lists()
 
 
 @dataclass(frozen=True)
@@ -58,38 +92,47 @@ class Evidence:
         return asdict(self)
 
 
-def unknown_share(question: str, lang: str, vocabulary: frozenset[str]) -> float:
+class Vocabulary:
+    """The corpus's words, and the same words by their first four letters (to find inflected forms).
+
+    Built once per loaded index (:class:`assistant.state.SearchState`)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        self._by_prefix: dict[str, list[str]] = {}
+        for v in self.words:
+            self._by_prefix.setdefault(v[:4], []).append(v)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def starting(self, prefix: str) -> list[str]:
+        """The words whose first four letters are ``prefix``."""
+        return self._by_prefix.get(prefix, [])
+
+
+def unknown_share(question: str, lang: str, vocabulary: Vocabulary) -> float:
     """Share of the question's content words that neither the corpus nor the glossary knows."""
     content = [w for w in words(question) if w.isalpha() and len(w) >= 4 and w not in STOP_SV and w not in STOP_EN]
     if not content:
         return 0.0
+    lists = word_lists()
 
     def known(w: str) -> bool:
         if w in vocabulary:
             return True
-        if lang == "en" and (w in _GLOSSARY_WORDS or w in _EN_COMMON or w.rstrip("s") in _GLOSSARY_WORDS):
+        if lang == "en" and (w in lists.glossary_words or w in lists.common_english
+                             or w.rstrip("s") in lists.glossary_words):
             return True
         # an inflected Swedish form: some corpus word shares its first letters
-        return len(w) >= 6 and any(v.startswith(w[: len(w) - 2]) for v in _prefix_bucket(vocabulary, w[:4]))
+        return len(w) >= 6 and any(v.startswith(w[: len(w) - 2]) for v in vocabulary.starting(w[:4]))
 
     return sum(not known(w) for w in content) / len(content)
 
 
-_BUCKETS: dict[int, dict[str, list[str]]] = {}
 
 
-def _prefix_bucket(vocabulary: frozenset[str], prefix: str) -> list[str]:
-    buckets = _BUCKETS.get(id(vocabulary))
-    if buckets is None:
-        buckets = {}
-        for v in vocabulary:
-            buckets.setdefault(v[:4], []).append(v)
-        _BUCKETS.clear()
-        _BUCKETS[id(vocabulary)] = buckets
-    return buckets.get(prefix, [])
-
-
-def coverage(query_tokens: list[str], clause_tokens: set[str], document_frequency: dict[str, int], n_docs: int,
+def coverage(query_tokens: Sequence[str], clause_tokens: set[str], document_frequency: dict[str, int], n_docs: int,
              lang: str) -> float:
     """IDF-weighted share of the question's terms that the best clauses contain.
 
@@ -148,19 +191,17 @@ def number_unmet(question: str, clause_texts: list[str]) -> float:
 # a capitalised word or phrase, an acronym, or an EU document number ("C/2024/3510")
 _WORD = r"[A-ZÅÄÖ][A-Za-zÅÄÖåäöé]*[a-zåäöé][A-Za-zÅÄÖåäöé]*"  # "Horizon", "PhD", "ChatGPT"
 _NAME = re.compile(rf"\b[A-Z]{{1,3}}/\d{{4}}/\d+|\b[A-ZÅÄÖ][A-ZÅÄÖ0-9]+\b|\b{_WORD}(?:[ -]{_WORD})*\b")
-# a Swedish statute named by its compound ("brottsbalken", "dataskyddsförordningens"); not "förslag", "bolag"
+# a Swedish statute named by its compound ("brottsbalken", "dataskyddsförordningens"); the words that only end
+# like one ("förslag", "bolag") are in data/abstain.yaml
 _STATUTE = re.compile(
     r"\b[\wåäö]{3,}(?:lag|lagen|lagens|lags|balk|balken|balkens|förordning|förordningen|förordningens)\b", re.I)
-_NOT_STATUTE = re.compile(
-    r"(?:förslag|bolag|underlag|anslag|avslag|beslag|utslag|inslag|påslag|omslag|upplag|förlag)\w{0,3}$", re.I)
-# English names of the domain's own places and institutions (the corpus has them in Swedish)
-_EN_NAMES = frozenset("sweden swedish europe european union commission council government parliament ministry".split())
 
 
 def names(question: str) -> list[str]:
     """What the question names: statutes, acronyms, document numbers and capitalised phrases.
     A capitalised first word of a sentence is dropped from its phrase ("Can Uppsala University")."""
-    found = [w for w in _STATUTE.findall(question) if not _NOT_STATUTE.search(w)]
+    not_statute = word_lists().not_statute
+    found = [w for w in _STATUTE.findall(question) if not not_statute.search(w)]
     for m in _NAME.finditer(question):
         name = m.group(0)
         before = question[: m.start()].rstrip()
@@ -171,14 +212,14 @@ def names(question: str) -> list[str]:
     return found
 
 
-def unknown_names(question: str, vocabulary: frozenset[str], known: frozenset[str]) -> list[str]:
+def unknown_names(question: str, vocabulary: Vocabulary, known: frozenset[str]) -> list[str]:
     """What the question names that neither the corpus, the glossary nor the document names
     know: "brottsbalken", "Horizon Europe", "CSN", "C/2024/3510". ``known`` holds the
     lower-case document names and the acronyms the corpus uses."""
     unknown = []
     for name in names(question):
         low = name.lower()
-        if low in known or low in GLOSSARY or name.upper() in ACRONYMS:
+        if low in known or low in glossary().terms or name.upper() in glossary().acronyms:
             continue
         # a statute that is not in the index, or a name with a word the corpus never uses
         words_known = all(_known_word(w, vocabulary, known) for w in re.findall(r"[\wåäöé]+", low))
@@ -187,17 +228,19 @@ def unknown_names(question: str, vocabulary: frozenset[str], known: frozenset[st
     return list(dict.fromkeys(unknown))
 
 
-def _known_word(w: str, vocabulary: frozenset[str], known: frozenset[str]) -> bool:
-    if w in known or w in _GLOSSARY_WORDS or w in _EN_COMMON or w in _EN_NAMES or w in STOP_EN or w in STOP_SV:
+def _known_word(w: str, vocabulary: Vocabulary, known: frozenset[str]) -> bool:
+    lists = word_lists()
+    if (w in known or w in lists.glossary_words or w in lists.common_english or w in lists.english_names
+            or w in STOP_EN or w in STOP_SV):
         return True
     if any(v in vocabulary for v in (w, w.removesuffix("s"), w + "s")):
         return True
     # an inflected form: "Riksdag" / "riksdagen", "Vinnovas" / "Vinnova"
-    return len(w) >= 5 and any(v.startswith(w.removesuffix("s")) for v in _prefix_bucket(vocabulary, w[:4]))
+    return len(w) >= 5 and any(v.startswith(w.removesuffix("s")) for v in vocabulary.starting(w[:4]))
 
 
 def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_top: float, n_tokens: int,
-            question: str, lang: str, vocabulary: frozenset[str], covered: float = 1.0,
+            question: str, lang: str, vocabulary: Vocabulary, covered: float = 1.0,
             number: float = 0.0, unknown: float = 0.0) -> Evidence:
     allowed = np.flatnonzero(mask)
     if not len(allowed):

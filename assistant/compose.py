@@ -1,7 +1,7 @@
 """Compose an answer from template phrases and verbatim quotes — nothing else.
 
 An answer is a list of :class:`Part`: fixed phrases rendered from
-``templates/phrases.j2`` and quotes cut from clause texts at sentence boundaries.
+``data/phrases.yaml`` and quotes cut from clause texts at sentence boundaries.
 The plain text is the parts joined; the HTML is rendered from the same blocks.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,11 +18,13 @@ from urllib.parse import quote as url_quote
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ingest.records import Clause
-from ingest.sources import Source
-from ingest.store import IndexData
+from core.messages import Messages
+from core.records import Clause
+from core.sources import Source
+from core.store import IndexData
 
 TEMPLATES = Path(__file__).parent / "templates"
+PHRASES_FILE = Path(__file__).parent / "data" / "phrases.yaml"
 ELLIPSIS = " […] "
 MAX_QUOTE_CHARS = 900
 
@@ -39,14 +42,24 @@ def environment() -> Environment:
 
 
 @lru_cache(maxsize=1)
-def _phrases():  # type: ignore[no-untyped-def]
-    plain = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=False)
-    plain.filters["capitalize_first"] = _capitalize_first
-    return plain.get_template("phrases.j2").module
+def phrases() -> Messages:
+    """Every fixed phrase an answer can contain (``data/phrases.yaml``)."""
+    return Messages.load(PHRASES_FILE, filters={"capitalize_first": _capitalize_first})
 
 
-def phrase(name: str, *args: object) -> str:
-    return str(getattr(_phrases(), name)(*args)).strip()
+def phrase(key: str, lang: str, *args: object, **named: object) -> str:
+    """The phrase ``key`` in ``lang``; positional arguments fill its args in the order the file names them."""
+    catalogue = phrases()
+    declared = catalogue.args(key)
+    if len(args) > len(declared):
+        raise TypeError(f"phrase {key!r} takes {len(declared)} arguments ({', '.join(declared)}), not {len(args)}")
+    return catalogue.text(key, lang, **dict(zip(declared, args, strict=False)), **named).strip()
+
+
+def lead_phrase(qtype: str, lang: str, name: str, binding: str, label: str) -> str:
+    """The lead of an answer's first quote, by question type (``lead_general`` for any other type)."""
+    key = f"lead_{qtype}" if f"lead_{qtype}" in phrases() else "lead_general"
+    return phrase(key, lang, name, binding, label)
 
 
 # ------------------------------------------------------------------------- labels
@@ -141,7 +154,8 @@ def _extend_list(spans: list[tuple[int, int]], chosen: list[int], text: str) -> 
     return sorted(out)
 
 
-def choose_sentences(index: IndexData, clause_idx: int, query_vector: np.ndarray | None, query_tokens: set[str],
+def choose_sentences(index: IndexData, clause_idx: int, query_vector: np.ndarray | None,
+                     query_tokens: AbstractSet[str],
                      *, whole: bool = False, max_sentences: int = 2) -> Chosen:
     clause = index.clauses[clause_idx]
     rows = index.sentences_of.get(clause_idx, [])
@@ -187,11 +201,12 @@ _PAREN_TERM = re.compile(r"\(([a-zåäö][a-zåäö-]+(?: [a-zåäö-]+){0,3})\)
 _MED_AVSES = re.compile(r"\bMed ([a-zåäö][a-zåäö-]+(?: [a-zåäö-]+){0,4}) avses\b")
 
 
-def defined_terms(index: IndexData) -> list[tuple[re.Pattern[str], str, int]]:
-    """(pattern, term, defining clause) for terms the statutes define."""
-    cached = getattr(index, "_defined_terms", None)
-    if cached is not None:
-        return cached
+DefinedTerm = tuple[re.Pattern[str], str, int]  # (pattern, term, index of the defining clause)
+
+
+def find_defined_terms(index: IndexData) -> list[DefinedTerm]:
+    """(pattern, term, defining clause) for terms the statutes define (built once per index,
+    :class:`assistant.state.SearchState`)."""
     seen: dict[str, int] = {}
     for i, c in enumerate(index.clauses):
         if c.kind != "section" or c.status != "in_force":
@@ -204,16 +219,16 @@ def defined_terms(index: IndexData) -> list[tuple[re.Pattern[str], str, int]]:
     for term, i in seen.items():
         stems = [re.escape(w[: max(4, len(w) - 2)]) + r"\w*" for w in term.split()]
         terms.append((re.compile(r"\b" + r"\s+".join(stems) + r"\b", re.I), term, i))
-    index._defined_terms = terms  # type: ignore[attr-defined]
     return terms
 
 
-def definitions_used(index: IndexData, quotes: list[tuple[int, str]], cited: set[int]) -> list[tuple[str, int]]:
+def definitions_used(index: IndexData, terms: Sequence[DefinedTerm], quotes: list[tuple[int, str]],
+                     cited: set[int]) -> list[tuple[str, int]]:
     """Defined terms a quote uses whose defining clause (same document) is not cited already."""
     out: list[tuple[str, int]] = []
     for clause_idx, text in quotes:
         doc_id = index.clauses[clause_idx].doc_id
-        for pattern, term, defining in defined_terms(index):
+        for pattern, term, defining in terms:
             if defining in cited or defining == clause_idx or index.clauses[defining].doc_id != doc_id:
                 continue
             if pattern.search(text) and all(d != defining for _, d in out):
@@ -224,7 +239,7 @@ def definitions_used(index: IndexData, quotes: list[tuple[int, str]], cited: set
 # ------------------------------------------------------------------------- parts and rendering
 @dataclass(frozen=True)
 class Part:
-    kind: str  # "phrase" (templates/phrases.j2) | "quote" (verbatim) | "marker" | "space" | "support" (setting)
+    kind: str  # "phrase" (data/phrases.yaml) | "quote" (verbatim) | "marker" | "space" | "support" (setting)
     text: str
     clause_id: str = ""
 
@@ -258,10 +273,10 @@ def build_block(n: int, index: IndexData, chosen: Chosen, qtype: str, lang: str,
     clause = index.clauses[chosen.clause_idx]
     source = index.documents[clause.doc_id].source
     name, binding, label = source_name(source, lang), binding_label(source, lang), clause_label(clause, lang)
-    lead = phrase("lead", qtype, lang, name, binding, label) if first else phrase("also", lang, name, binding, label)
+    lead = lead_phrase(qtype, lang, name, binding, label) if first else phrase("also", lang, name, binding, label)
     note = ""
     if clause.status != "in_force":
-        note = phrase("not_in_force", lang, clause.status, clause.valid_to or clause.valid_from)
+        note = phrase(f"not_in_force_{clause.status}", lang, clause.valid_to or clause.valid_from)
     segments = [clause.text[a:b] for a, b in chosen.spans]
     return CitedBlock(n, clause, source, lead, segments, chosen.sentence_spans,
                       permalink(clause, chosen.sentence_spans, base_url), note)
@@ -285,7 +300,7 @@ def render(blocks: list[CitedBlock], related: list[dict[str, str]], lang: str, *
             add("phrase", phrase("possibly_related", lang))
             for r in possibly_related:
                 add("space", "\n- ")
-                add("phrase", phrase("item", r["title"], r["label"], r["link"]))
+                add("phrase", phrase("item", lang, r["title"], r["label"], r["link"]))
         add("space", "\n\n")
         add("support", support)
     else:
@@ -312,12 +327,12 @@ def render(blocks: list[CitedBlock], related: list[dict[str, str]], lang: str, *
             add("phrase", phrase("related_heading", lang))
             for r in related:
                 add("space", "\n- ")
-                add("phrase", phrase("related_item", r["title"], r["label"], r.get("why", ""), r["link"]))
+                add("phrase", phrase("related_item", lang, r["title"], r["label"], r.get("why", ""), r["link"]))
         add("space", "\n\n")
         add("phrase", phrase("sources_heading", lang))
         for b in blocks:
             add("space", "\n")
-            add("phrase", phrase("source_line", b.n, b.source.title, clause_label(b.clause, lang), b.link))
+            add("phrase", phrase("source_line", lang, b.n, b.source.title, clause_label(b.clause, lang), b.link))
     add("space", "\n\n")
     add("phrase", phrase("masked", lang) if masked else phrase("privacy", lang))
     text = "".join(p.text for p in parts)

@@ -12,8 +12,7 @@ import logging
 import re
 import threading
 import time
-from collections import OrderedDict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,27 +20,29 @@ import numpy as np
 from assistant.abstain import Evidence, coverage, load_model, measure, number_unmet, unknown_names
 from assistant.compose import (
     Chosen,
+    binding_label,
     build_block,
     choose_sentences,
     clause_label,
-    defined_terms,
     definitions_used,
     permalink,
     phrase,
     render,
 )
-from assistant.errors import BadRequestError, NotFoundError
 from assistant.glossary import acronym_terms, swedish_terms
 from assistant.language import detect_language
 from assistant.privacy import mask as mask_personal_data
 from assistant.qtype import question_type
 from assistant.records import Answer, Citation, Hit, Related
-from assistant.references import DocumentNames, resolve
-from assistant.retrieve import Filters, Scored, _columns, allowed_mask, search
-from assistant.settings import Settings
-from ingest.embed import Embedder, load_embedder
-from ingest.records import Clause
-from ingest.store import Document, IndexData
+from assistant.references import Resolved, resolve
+from assistant.retrieve import Filters, Scored, allowed_mask, search
+from assistant.state import SearchState
+from core.embed import Embedder, load_embedder
+from core.errors import BadRequestError, NotFoundError
+from core.records import Clause
+from core.settings import Settings
+from core.store import Document, IndexData
+from core.versions import neighbours, other_wordings, parallel_clause_id
 
 log = logging.getLogger(__name__)
 
@@ -52,24 +53,42 @@ CITE_SCORE_RATIO = 0.9
 CITE_DENSE_MARGIN = 0.01
 
 
+@dataclass(frozen=True)
+class Retrieval:
+    """What ranking found for a question, handed to the abstention decision and the answer."""
+
+    ranked: list[tuple[Scored, str]]  # best first, with how each was found: "reference" or "search"
+    text: str  # the question as searched (masked, whitespace normalised)
+    lang: str  # its language, as detected (or asked for)
+    tokens: tuple[str, ...]  # the BM25 query tokens, glossary terms included, in order
+    resolved: Resolved  # the explicit references
+    vector: np.ndarray | None  # the query vector (None in BM25 mode)
+    dense: np.ndarray  # dense score of every clause
+    lexical: np.ndarray  # BM25 score of every clause
+    mask: np.ndarray  # the clauses the filters allow
+    embed_ms: float
+    search_ms: float
+
+    @property
+    def token_set(self) -> frozenset[str]:
+        return frozenset(self.tokens)
+
+    @property
+    def references(self) -> list[Scored]:
+        return [s for s, via in self.ranked if via == "reference"]
+
+    @property
+    def hits(self) -> list[Scored]:
+        return [s for s, via in self.ranked if via == "search"]
+
+
 class Assistant:
     def __init__(self, settings: Settings, index: IndexData, embedder: Embedder) -> None:
         self.settings = settings
         self.index = index
         self.embedder = embedder
         index.check_model(embedder.fingerprint)
-        self.names = DocumentNames.from_sources(d.source for d in index.documents.values())
-        # document names and the acronyms the corpus uses: a question naming anything else may be off the map
-        acronyms = {a.lower() for c in index.clauses for a in re.findall(r"\b[A-ZÅÄÖ][A-ZÅÄÖ0-9]+\b", c.text)}
-        self.known_names = frozenset([*(n for n, _ in self.names.names), *(s.lower() for s in self.names.shorts),
-                                      *acronyms])
-        self.in_force_ids = {c.clause_id for c in index.clauses if c.status == "in_force"}
-        self.companions = companion_documents(index)
-        df = np.diff(index.bm25.scores["indptr"])
-        self.document_frequency = {t: int(df[i]) for t, i in index.bm25.vocab_dict.items() if i < len(df)}
-        # warm what the first answer would otherwise build
-        _columns(index)
-        defined_terms(index)
+        self.state = SearchState.build(index)
         self.model = load_model(embedding_id=str(embedder.fingerprint.get("id")))
         if self.model is None:
             log.warning("The abstention model is not calibrated for the embedding model %r and these features "
@@ -77,8 +96,6 @@ class Assistant:
                         embedder.fingerprint.get("id"))
         # 0 = the calibrated threshold; a negative value never abstains (used to calibrate)
         self.threshold = settings.abstain_threshold or (self.model.threshold if self.model else -1.0)
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_lock = threading.Lock()
 
     @classmethod
     def load(cls, settings: Settings) -> Assistant:
@@ -101,16 +118,7 @@ class Assistant:
         return re.sub(r"\s+", " ", masked).strip(), was_masked
 
     def embed_query(self, text: str) -> np.ndarray:
-        with self._cache_lock:
-            if text in self._cache:
-                self._cache.move_to_end(text)
-                return self._cache[text]
-        vector = self.embedder.encode_queries([text])[0]
-        with self._cache_lock:
-            self._cache[text] = vector
-            while len(self._cache) > 2048:
-                self._cache.popitem(last=False)
-        return vector
+        return self.state.query_vectors.get(text, lambda t: self.embedder.encode_queries([t])[0])
 
     def _filters(self, docs: tuple[str, ...] | list[str] | None, kinds: Any = None, bindings: Any = None,
                  langs: Any = None, include_inactive: bool = False) -> Filters:
@@ -129,14 +137,13 @@ class Assistant:
         if not 1 <= k <= 100:
             raise BadRequestError(f"k = {k} is out of range.", hint="Ask for 1 to 100 hits.")
         text, _ = self._clean(question)
-        ranked, _, _ = self._ranked(text, self._filters(docs, kinds, bindings, langs, include_inactive), k, mode)
-        return [self._hit(s, via) for s, via in ranked]
+        retrieval = self._ranked(text, self._filters(docs, kinds, bindings, langs, include_inactive), k, mode)
+        return [self._hit(s, via) for s, via in retrieval.ranked]
 
-    def _ranked(self, text: str, filters: Filters, k: int, mode: str,
-                lang: str | None = None) -> tuple[list[tuple[Scored, str]], np.ndarray | None, dict[str, Any]]:
+    def _ranked(self, text: str, filters: Filters, k: int, mode: str, lang: str | None = None) -> Retrieval:
         lang = lang or detect_language(text, self.index.analyzer.vocabulary)
-        resolved = resolve(text, self.names, self.in_force_ids)
-        mask = allowed_mask(self.index, filters)
+        resolved = resolve(text, self.state.names, self.state.in_force_ids)
+        mask = allowed_mask(self.state, filters)
         started = time.perf_counter()
         terms = swedish_terms(text) if lang == "en" else acronym_terms(text)
         dense_text = f"{text} ({'; '.join(terms)})" if terms else text
@@ -150,7 +157,7 @@ class Assistant:
             if c in self.index.by_id:
                 boost[self.index.by_id[c]] = boost.get(self.index.by_id[c], 0.0) + 0.02
         scored, dense, lexical = search(
-            self.index, vector, tokens, mask, dense_weight=self.settings.dense_weight,
+            self.state, vector, tokens, mask, dense_weight=self.settings.dense_weight,
             bm25_weight=self.settings.bm25_weight, rrf_k=self.settings.rrf_k, mode=mode, boost=boost, k=k,
             sentence_weight=self.settings.sentence_weight)
         out: list[tuple[Scored, str]] = []
@@ -160,17 +167,15 @@ class Assistant:
                 out.append((Scored(i, 1.0, float(dense[i]), None, float(lexical[i]), None), "reference"))
         taken = {s.idx for s, _ in out}
         out += [(s, "search") for s in scored if s.idx not in taken]
-        info = {"lang": lang, "tokens": set(tokens), "resolved": resolved, "embed_ms": (embedded - started) * 1000,
-                "search_ms": (time.perf_counter() - embedded) * 1000, "dense": dense, "lexical": lexical,
-                "mask": mask, "n_tokens": len(tokens), "text": text, "query_tokens": tokens}
-        return out[:k], vector, info
+        return Retrieval(out[:k], text, lang, tuple(tokens), resolved, vector, dense, lexical, mask,
+                         (embedded - started) * 1000, (time.perf_counter() - embedded) * 1000)
 
     def _document_boost(self, documents: list[str]) -> dict[int, float]:
         """Clauses of documents the question names (and of their companion act or ordinance) rank higher."""
         boost: dict[int, float] = {}
         for doc_id in documents:
             weight = self.settings.document_boost
-            for other, w in ((doc_id, weight), *((c, weight / 2) for c in self.companions.get(doc_id, ()))):
+            for other, w in ((doc_id, weight), *((c, weight / 2) for c in self.state.companions.get(doc_id, ()))):
                 for i in self.index.by_doc.get(other, ()):
                     boost[i] = max(boost.get(i, 0.0), w)
         return boost
@@ -183,15 +188,14 @@ class Assistant:
         if lang is not None and lang not in ("sv", "en"):
             raise BadRequestError(f"lang = {lang!r} is not supported.", hint="Use 'sv' or 'en'.")
         text, was_masked = self._clean(question)
-        ranked, vector, info = self._ranked(text, self._filters(docs, kinds, bindings, None, include_inactive), 10,
-                                            mode, lang)
-        lang = lang or info["lang"]
+        retrieval = self._ranked(text, self._filters(docs, kinds, bindings, None, include_inactive), 10, mode, lang)
+        lang = lang or retrieval.lang
         qtype = question_type(text)
-        tokens: set[str] = info["tokens"]
+        vector, tokens = retrieval.vector, retrieval.token_set
         t_search = time.perf_counter()
 
-        references = [s for s, via in ranked if via == "reference"]
-        hits = [s for s, via in ranked if via == "search"]
+        references = retrieval.references
+        hits = retrieval.hits
         chosen: list[Chosen] = []
         if references:
             only_reference = len(re.sub(r"[^\wåäö]+", " ", text).split()) <= 12
@@ -204,7 +208,8 @@ class Assistant:
             for s in self._cited(hits):
                 chosen.append(choose_sentences(self.index, s.idx, vector, tokens,
                                                max_sentences=3 if qtype in ("procedure", "general") else 2))
-        evidence = self._evidence(hits, vector, info)
+        unknown = self._unknown_names(retrieval)
+        evidence = self._evidence(retrieval, unknown)
         abstained = not references and (not hits or evidence.score < self.threshold)
 
         base = self.settings.base_url
@@ -226,7 +231,7 @@ class Assistant:
             cited = {ch.clause_idx for ch in chosen}
             quotes = [(b_idx, seg) for b_idx, b in zip((ch.clause_idx for ch in chosen), blocks, strict=True)
                       for seg in b.segments]
-            for term, idx in definitions_used(self.index, quotes, cited):
+            for term, idx in definitions_used(self.index, self.state.defined_terms, quotes, cited):
                 related.append(self._related(idx, "definition", 0.0, lang, term))
                 cited.add(idx)
             top = hits[0].score if hits else 0.0
@@ -238,14 +243,14 @@ class Assistant:
                     cited.add(s.idx)
         possibly = [self._related(s.idx, "possibly_related", s.score, lang) for s in hits[:3]] if abstained else []
         # say what the question names that the sources never mention ("brottsbalken", "Horizon Europe")
-        missing = info["unknown_names"][:3] if abstained else []
+        missing = unknown[:3] if abstained else []
         support = self.settings.support_en if lang == "en" else self.settings.support_sv
         composition = render(
             blocks, [self._related_view(r, lang) for r in related], lang, abstained=abstained,
             possibly_related=[self._related_view(r, lang) for r in possibly], support=support, masked=was_masked,
             missing=missing)
         finished = time.perf_counter()
-        timings = {"embed_ms": round(info["embed_ms"], 2), "search_ms": round(info["search_ms"], 2),
+        timings = {"embed_ms": round(retrieval.embed_ms, 2), "search_ms": round(retrieval.search_ms, 2),
                    "compose_ms": round((finished - t_search) * 1000, 2),
                    "total_ms": round((finished - started) * 1000, 2)}
         notices = (phrase("masked", lang) if was_masked else phrase("privacy", lang),)
@@ -263,8 +268,13 @@ class Assistant:
                 cited.append(s)
         return cited
 
-    def _evidence(self, hits: list[Scored], vector: np.ndarray | None, info: dict[str, Any]) -> Evidence:
+    def _unknown_names(self, r: Retrieval) -> list[str]:
+        """What the question names that the corpus lacks ("brottsbalken", "Horizon Europe")."""
+        return unknown_names(r.text, self.state.vocabulary, self.state.known_names)
+
+    def _evidence(self, r: Retrieval, unknown: list[str]) -> Evidence:
         """How well the sources cover the question, as features and a calibrated probability."""
+        hits, vector = r.hits, r.vector
         sentence_top = 0.0
         if vector is not None:
             for s in hits[:3]:
@@ -275,21 +285,18 @@ class Assistant:
         for s in hits[:3]:
             c = self.index.clauses[s.idx]
             clause_tokens.update(self.index.analyzer.tokens(" ".join([*c.heading_path, c.text]), c.lang))
-        covered = coverage(info["query_tokens"], clause_tokens, self.document_frequency, len(self.index.clauses),
-                           info["lang"])
-        number = number_unmet(info["text"], [self.index.clauses[s.idx].text for s in hits[:3]])
-        info["unknown_names"] = unknown_names(info["text"], self.index.analyzer.vocabulary, self.known_names)
-        evidence = measure(info["dense"], info["lexical"], info["mask"], sentence_top, info["n_tokens"],
-                           info["text"], info["lang"], self.index.analyzer.vocabulary, covered, number,
-                           1.0 if info["unknown_names"] else 0.0)
+        covered = coverage(r.tokens, clause_tokens, self.state.document_frequency, len(self.index.clauses), r.lang)
+        number = number_unmet(r.text, [self.index.clauses[s.idx].text for s in hits[:3]])
+        evidence = measure(r.dense, r.lexical, r.mask, sentence_top, len(r.tokens), r.text, r.lang,
+                           self.state.vocabulary, covered, number, 1.0 if unknown else 0.0)
         score = self.model.probability(evidence) if self.model else 1.0
         return replace(evidence, score=score)
 
     def evidence(self, question: str, **options: Any) -> Evidence:
         """The abstention features of a question (for calibration and reports)."""
         text, _ = self._clean(question)
-        ranked, vector, info = self._ranked(text, self._filters(options.get("docs")), 10, "hybrid")
-        return self._evidence([s for s, via in ranked if via == "search"], vector, info)
+        retrieval = self._ranked(text, self._filters(options.get("docs")), 10, "hybrid")
+        return self._evidence(retrieval, self._unknown_names(retrieval))
 
     def _related(self, idx: int, reason: str, score: float, lang: str, term: str = "") -> Related:
         c = self.index.clauses[idx]
@@ -318,29 +325,23 @@ class Assistant:
         return doc, [self.index.clauses[i] for i in self.index.by_doc.get(doc_id, [])]
 
     def neighbours(self, clause: Clause) -> tuple[Clause | None, Clause | None]:
-        ids = self.index.by_doc.get(clause.doc_id, [])
-        pos = ids.index(self.index.by_id[clause.clause_id])
-        prev = self.index.clauses[ids[pos - 1]] if pos > 0 else None
-        nxt = self.index.clauses[ids[pos + 1]] if pos + 1 < len(ids) else None
-        return prev, nxt
+        """The clauses before and after it in its document."""
+        return neighbours(self.index, clause)
 
+    def other_wordings(self, clause: Clause) -> list[Clause]:
+        """Its other wordings and earlier versions, in reading order (:func:`core.versions.other_wordings`)."""
+        return other_wordings(self.index, clause)
 
-def companion_documents(index: IndexData) -> dict[str, list[str]]:
-    """A law and the ordinance that completes it share a name: "Säkerhetsskyddslag" / "-förordning"."""
-    def stem(title: str) -> str:
-        title = re.sub(r"\(\d{4}:\d+\)", "", title.lower())
-        return re.sub(r"\s+", " ", title.replace("förordning", "lag")).strip()
-
-    groups: dict[str, list[str]] = {}
-    for doc_id, doc in index.documents.items():
-        if doc.source.kind in ("statute", "ordinance"):
-            groups.setdefault(stem(doc.title), []).append(doc_id)
-    return {d: [o for o in ids if o != d] for ids in groups.values() for d in ids if len(ids) > 1}
+    def parallel(self, clause: Clause) -> tuple[Clause, Document] | None:
+        """The same clause in the act's other language version, with that document, when it is indexed."""
+        clause_id = parallel_clause_id(self.index, clause.clause_id)
+        if clause_id is None:
+            return None
+        other = self.index.clauses[self.index.by_id[clause_id]]
+        return other, self.index.documents[other.doc_id]
 
 
 def _binding(doc: Document, lang: str) -> str:
-    from assistant.compose import binding_label
-
     return binding_label(doc.source, lang)
 
 
@@ -358,7 +359,7 @@ def get_assistant(settings: Settings) -> Assistant:
 
 
 def answer(question: str, settings: Settings, **options: Any) -> Answer:
-    """`assistant.answer(question, settings) -> Answer` (DESIGN.md)."""
+    """`assistant.answer(question, settings) -> Answer` (the path of a question: docs/architecture.md)."""
     return get_assistant(settings).answer(question, **options)
 
 

@@ -11,12 +11,13 @@ import json
 import secrets
 import sqlite3
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import BadRequestError, NotFoundError
 from assistant.privacy import mask
+from core.errors import BadRequestError, NotFoundError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -168,6 +169,22 @@ class Store:
             "wrong_clause_id, comment) VALUES (?,?,?,?,?,?,?,?,?)",
             (_now(), message_id, masked_question, answer_text, json.dumps(citations, ensure_ascii=False),
              index_version, rating, wrong_clause_id, masked_comment))
+
+    def add_answer_feedback(self, question: str, answer: Mapping[str, Any], *, rating: str | None = None,
+                            wrong_clause_id: str | None = None, comment: str = "",
+                            message_id: int | None = None) -> int:
+        """Feedback on an answer given as its JSON (``Answer.to_dict()``, as /api/ask returns it and the
+        chat stores it): its text, citations and index version are kept with the feedback."""
+        return self.add_feedback(question=question, answer_text=str(answer.get("text", "")),
+                                 citations=list(answer.get("citations", [])),
+                                 index_version=str(answer.get("index_version", "")), rating=rating,
+                                 wrong_clause_id=wrong_clause_id, comment=comment, message_id=message_id)
+
+    def add_message_feedback(self, message: Message, *, rating: str | None = None,
+                             wrong_clause_id: str | None = None, comment: str = "") -> int:
+        """Feedback on an answer of the chat (found by its share id)."""
+        return self.add_answer_feedback(message.question, message.answer, rating=rating,
+                                        wrong_clause_id=wrong_clause_id, comment=comment, message_id=message.id)
 
     def feedback(self) -> list[Feedback]:
         rows = self._db().execute("SELECT * FROM feedback ORDER BY id")

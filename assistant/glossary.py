@@ -5,578 +5,120 @@ An English question is searched with the Swedish terms its English terms stand f
 query gets the same terms appended. The glossary only widens the search; answers
 still quote the Swedish text verbatim. Entries are lower case; the longest English
 phrase wins, so "security protection agreement" is not read as "security" + "agreement".
+
+The terms and the agency acronyms are data: ``assistant/data/glossary.yaml``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-GLOSSARY: dict[str, str] = {
-    # protective security (säkerhetsskydd)
-    "protective security": "säkerhetsskydd",
-    "security protection": "säkerhetsskydd",
-    "protective security act": "säkerhetsskyddslagen",
-    "protective security ordinance": "säkerhetsskyddsförordningen",
-    "security-sensitive activity": "säkerhetskänslig verksamhet",
-    "security-sensitive activities": "säkerhetskänslig verksamhet",
-    "security sensitive": "säkerhetskänslig verksamhet",
-    "security-sensitive": "säkerhetskänslig verksamhet",
-    "security protection analysis": "säkerhetsskyddsanalys",
-    "security assessment": "säkerhetsskyddsanalys",
-    "security analysis": "säkerhetsskyddsanalys",
-    "protective security analysis": "säkerhetsskyddsanalys",
-    "security measures": "säkerhetsskyddsåtgärder",
-    "protective measures": "säkerhetsskyddsåtgärder",
-    "classified information": "säkerhetsskyddsklassificerade uppgifter",
-    "classified": "säkerhetsskyddsklassificerade",
-    "classified document": "säkerhetsskyddsklassificerad handling",
-    "classified documents": "säkerhetsskyddsklassificerade handlingar",
-    "security classification": "säkerhetsskyddsklass",
-    "security classification level": "säkerhetsskyddsklass",
-    "top secret": "kvalificerat hemlig",
-    "secret": "hemlig",
-    "confidential": "konfidentiell sekretess",
-    "restricted": "begränsat hemlig",
-    "information security": "informationssäkerhet",
-    "physical security": "fysisk säkerhet",
-    "personnel security": "personalsäkerhet",
-    "security vetting": "säkerhetsprövning säkerhetsprövas",
-    "vetting": "säkerhetsprövning",
-    "background check": "säkerhetsprövning registerkontroll",
-    "security clearance": "säkerhetsprövning säkerhetsklass",
-    "security class": "säkerhetsklass",
-    "placed in a security class": "placering i säkerhetsklass",
-    "security classes": "säkerhetsklass",
-    "register check": "registerkontroll",
-    "records check": "registerkontroll",
-    "criminal record": "registerkontroll belastningsregister",
-    "special personal investigation": "särskild personutredning",
-    "personal investigation": "särskild personutredning",
-    "basic investigation": "grundutredning",
-    "security protection agreement": "säkerhetsskyddsavtal",
-    "security agreement": "säkerhetsskyddsavtal",
-    "security protection officer": "säkerhetsskyddschef",
-    "security officer": "säkerhetsskyddschef",
-    "head of security": "säkerhetsskyddschef",
-    "operator": "verksamhetsutövare",
-    "suitability assessment": "lämplighetsprövning",
-    "suitability": "lämplighetsprövning lämplig",
-    "consultation": "samråd",
-    "consult": "samråd samråda",
-    "supervisory authority": "tillsynsmyndighet",
-    "supervisory authorities": "tillsynsmyndigheter",
-    "supervision": "tillsyn",
-    "supervise": "tillsyn",
-    "supervises": "tillsyn tillsynsmyndighet",
-    "inspection": "tillsyn inspektion",
-    "injunction": "föreläggande",
-    "order": "föreläggande",
-    "prohibition": "förbud",
-    "ban": "förbud",
-    "banned": "förbud",
-    "fine": "vite sanktionsavgift böter",
-    "conditional fine": "vite",
-    "sanction fee": "sanktionsavgift",
-    "administrative fine": "sanktionsavgift",
-    "penalty fee": "sanktionsavgift",
-    "penalty": "straff sanktionsavgift böter fängelse",
-    "penalties": "straff sanktionsavgift",
-    "imprisonment": "fängelse",
-    "prison": "fängelse",
-    "infringement": "intrång överträdelse",
-    "breach": "överträdelse",
-    "violation": "överträdelse",
-    "appeal": "överklaga överklagande",
-    "appealed": "överklagas",
-    "administrative court": "förvaltningsrätten",
-    "duty of confidentiality": "tystnadsplikt",
-    "confidentiality": "sekretess tystnadsplikt",
-    "non-disclosure": "tystnadsplikt sekretess",
-    "disclose": "röja lämna ut",
-    "disclosed": "röjas lämnas ut",
-    "disclosure": "utlämnande röjande",
-    "report": "anmäla rapportera",
-    "notify": "anmäla",
-    "notification": "anmälan",
-    "without delay": "utan dröjsmål",
-    "transfer": "överlåtelse överlåta",
-    "sell": "överlåta överlåtelse",
-    "sale": "överlåtelse",
-    "shares": "aktier andelar",
-    "shareholder": "aktieägare",
-    "procurement": "upphandling",
-    "procure": "upphandla upphandling",
-    "subcontractor": "underleverantör",
-    "supplier": "leverantör",
-    "contractor": "leverantör motpart",
-    "international cooperation": "internationell samverkan internationellt samarbete",
-    "foreign authority": "utländsk myndighet",
-    "foreign": "utländsk",
-    "abroad": "utomlands utländsk",
-    "international organisation": "mellanfolklig organisation",
-    "international organization": "mellanfolklig organisation",
-    "security of sweden": "sveriges säkerhet",
-    "national security": "sveriges säkerhet",
-    "espionage": "spioneri",
-    "sabotage": "sabotage",
-    "terrorism": "terroristbrott",
-    "citizen": "medborgare",
-    "citizenship": "medborgarskap",
-    "swedish citizen": "svensk medborgare",
-    "encryption": "kryptografiska funktioner",
-    "cryptographic": "kryptografiska",
-    "it system": "informationssystem",
-    "information system": "informationssystem",
-    "security services": "säkerhetstjänster",
-    "security service": "säkerhetspolisen",
-    "swedish security service": "säkerhetspolisen",
-    "armed forces": "försvarsmakten",
-    "government offices": "regeringskansliet",
-    "the government": "regeringen",
-    "government": "regeringen",
-    "parliament": "riksdagen",
-    "member of parliament": "ledamot av riksdagen",
-    # secrecy (offentlighets- och sekretesslagen)
-    "secrecy": "sekretess",
-    "secrecy act": "offentlighets- och sekretesslagen",
-    "public access": "allmänna handlingar offentlighet",
-    "official document": "allmän handling",
-    "official documents": "allmänna handlingar",
-    "public document": "allmän handling",
-    "harm": "skada men",
-    "damage": "skada",
-    "research results": "forskningsresultat",
-    "research data": "forskningsdata uppgifter forskning",
-    "business secrets": "affärs- eller driftförhållanden",
-    "trade secrets": "affärs- eller driftförhållanden företagshemligheter",
-    "business relations": "affärs- eller driftförhållanden",
-    "invention": "uppfinning",
-    "inventions": "uppfinningar",
-    "patent": "patent",
-    "personal data": "personuppgifter",
-    "personal circumstances": "personliga förhållanden",
-    "foreign relations": "utrikessekretess förhållande till annan stat",
-    "defence": "försvar totalförsvar",
-    "defense": "försvar totalförsvar",
-    "alarm": "larm",
-    "access control": "passerkontroll",
-    "security arrangements": "säkerhets- eller bevakningsåtgärd",
-    "surveillance": "bevakning",
-    # higher education
-    "higher education act": "högskolelagen",
-    "higher education ordinance": "högskoleförordningen",
-    "university": "universitet högskola",
-    "universities": "universitet högskolor",
-    "higher education institution": "högskola",
-    "higher education institutions": "högskolor",
-    "vice-chancellor": "rektor",
-    "vice chancellor": "rektor",
-    "board": "styrelse",
-    "teacher": "lärare",
-    "teachers": "lärare",
-    "professor": "professor",
-    "lecturer": "lektor",
-    "doctoral student": "doktorand",
-    "doctoral students": "doktorander",
-    "phd student": "doktorand",
-    "phd": "forskarutbildning doktorsexamen",
-    "doctoral education": "utbildning på forskarnivå",
-    "third-cycle": "forskarnivå",
-    "supervisor": "handledare",
-    "study plan": "studieplan",
-    "individual study plan": "individuell studieplan",
-    "scholarship": "stipendium",
-    "employment": "anställning",
-    "employee": "anställd arbetstagare",
-    "employer": "arbetsgivare",
-    "outside assignments": "bisysslor",
-    "secondary employment": "bisyssla",
-    "side job": "bisyssla",
-    "research misconduct": "oredlighet i forskning",
-    "misconduct": "oredlighet avvikelser",
-    "good research practice": "god forskningssed",
-    "academic freedom": "akademisk frihet",
-    "collaborate": "samverka samverkan",
-    "collaboration": "samverkan samarbete",
-    "society": "samhället",
-    "student": "student",
-    "students": "studenter",
-    "student union": "studentkår",
-    "admission": "antagning",
-    "admit": "anta antagning",
-    "degree": "examen",
-    "degrees": "examina",
-    "tuition fees": "avgifter studieavgift",
-    # research council and funding
-    "swedish research council": "vetenskapsrådet",
-    "research council": "vetenskapsrådet",
-    "grant": "bidrag medel",
-    "grants": "bidrag medel",
-    "funding": "medel finansiering bidrag",
-    "research funding": "forskningsmedel medel",
-    "funds": "medel",
-    "application": "ansökan",
-    "apply": "ansöka ansökan",
-    "research infrastructure": "forskningsinfrastruktur",
-    "basic research": "grundforskning",
-    "research funders": "forskningsfinansiärer",
-    "research funder": "forskningsfinansiär",
-    "vinnova": "vinnova verket för innovationssystem",
-    "innovation": "innovation",
-    # copyright
-    "copyright": "upphovsrätt",
-    "copyright act": "upphovsrättslagen",
-    "author": "upphovsman",
-    "computer program": "datorprogram",
-    "software": "datorprogram",
-    "text and data mining": "text- och datautvinning",
-    "data mining": "datautvinning",
-    "quotation": "citat",
-    "quote": "citera citat",
-    "teaching": "undervisning",
-    "copy": "exemplar kopiera framställa exemplar",
-    "copies": "exemplar",
-    "database": "databas katalog",
-    "photograph": "fotografisk bild",
-    "term of protection": "upphovsrätten gäller till utgången av",
-    # cybersecurity
-    "cybersecurity": "cybersäkerhet",
-    "cyber security": "cybersäkerhet",
-    "cybersecurity act": "cybersäkerhetslagen",
-    "cybersecurity ordinance": "cybersäkerhetsförordningen",
-    "incident": "incident",
-    "significant incident": "betydande incident",
-    "incident report": "incidentrapport",
-    "incident reports": "incidentrapporter",
-    "risk management": "riskhanteringsåtgärder",
-    "management body": "ledningsorgan",
-    "management": "ledning ledningsorgan",
-    "essential entity": "väsentlig verksamhetsutövare",
-    "important entity": "viktig verksamhetsutövare",
-    "entity": "verksamhetsutövare",
-    "entities": "verksamhetsutövare",
-    "csirt": "csirt-enhet",
-    "single point of contact": "gemensam kontaktpunkt",
-    "network and information systems": "nätverks- och informationssystem",
-    # foreign direct investment
-    "foreign direct investment": "utländsk direktinvestering",
-    "foreign direct investments": "utländska direktinvesteringar",
-    "foreign investment": "utländsk direktinvestering",
-    "foreign investor": "utländsk investerare",
-    "investor": "investerare",
-    "investment": "investering direktinvestering",
-    "screening": "granskning",
-    "screen": "granska granskning",
-    "inspectorate of strategic products": "inspektionen för strategiska produkter",
-    "isp": "inspektionen för strategiska produkter",
-    "voting rights": "röstvärde röster",
-    "votes": "röster röstvärde",
-    "protected activity": "skyddsvärd verksamhet",
-    "protected activities": "skyddsvärda verksamheter",
-    "dual-use": "produkter med dubbla användningsområden",
-    "dual use": "dubbla användningsområden",
-    "emerging technology": "framväxande teknologi",
-    "critical infrastructure": "samhällsviktig verksamhet",
-    "critical raw materials": "kritiska råmaterial",
-    "notification obligation": "anmälningsskyldighet",
-    # sanctions
-    "sanctions": "sanktioner",
-    "international sanctions": "internationella sanktioner",
-    "sanctions act": "lagen om internationella sanktioner",
-    "frozen": "frysta frysning",
-    "freeze": "frysning frysa",
-    "funds or economic resources": "tillgångar ekonomiska resurser",
-    "economic resources": "ekonomiska resurser",
-    "export": "export",
-    "customs": "tullverket",
-    # research databases
-    "research database": "forskningsdatabas",
-    "research databases": "forskningsdatabaser",
-    "data controller": "personuppgiftsansvarig",
-    "controller": "personuppgiftsansvarig",
-    "data subject": "den registrerade",
-    "registered person": "den registrerade",
-    "sensitive personal data": "känsliga personuppgifter",
-    "consent": "samtycke",
-    "retention": "gallring bevarande",
-    "delete": "gallra radera",
-    # responsible internationalisation
-    "responsible internationalisation": "ansvarsfull internationalisering",
-    "responsible internationalization": "ansvarsfull internationalisering",
-    "research security": "forskningssäkerhet",
-    "knowledge security": "kunskapssäkerhet",
-    "national guidelines": "nationella riktlinjer",
-    "guidelines": "riktlinjer",
-    "guideline": "riktlinjer",
-    "government assignment": "regeringsuppdrag uppdrag",
-    "assignment": "uppdrag",
-    "annual report": "årsredovisning",
-    "annual reports": "årsredovisningarna",
-    "council recommendation": "rådets rekommendation",
-    "recommendation": "rekommendation",
-    "support function": "stödfunktion stödstruktur",
-    "support structure": "stödstruktur",
-    "risk assessment": "riskbedömning",
-    "risk assessments": "riskbedömningar",
-    "risks": "risker",
-    "international collaboration": "internationella samarbeten",
-    "international collaborations": "internationella samarbeten",
-    "interim report": "delredovisning delrapportering",
-    "final report": "slutredovisning slutrapportering",
-    "consultation response": "remissvar",
-    "referral": "remiss",
-    "united kingdom": "storbritannien",
-    "memorandum of understanding": "samförståndsavtal",
-    "white paper": "vitbok",
-    "fact memorandum": "faktapromemoria",
-    "press release": "pressmeddelande",
-    "opinion piece": "debattartikel",
-    "authority": "myndighet",
-    "authorities": "myndigheter",
-    "agency": "myndighet",
-    "agencies": "myndigheter",
-    "state agency": "statlig myndighet",
-    "municipality": "kommun",
-    "region": "region",
-    "company": "företag bolag",
-    "companies": "företag",
-    "transitional provisions": "övergångsbestämmelser",
-    "entry into force": "träder i kraft ikraftträdande",
-    # --- from the corpus's own section headings ---
-    "scope": "tillämpningsområde",
-    "applies to": "gäller för tillämpningsområde",
-    "purpose": "syfte ändamål",
-    "exemptions": "undantag",
-    "prime minister": "statsministerns",
-    "official residence": "tjänstebostäder",
-    "protected object": "skyddsobjekt",
-    "obligations": "skyldigheter",
-    "duties": "skyldigheter uppgifter",
-    "duty to notify": "anmälningsplikt anmälningsskyldighet",
-    "notification duty": "anmälningsplikt",
-    "authorisation": "bemyndigande",
-    "authorization": "bemyndigande",
-    "regulations": "föreskrifter",
-    "issue regulations": "meddela föreskrifter",
-    "rules": "föreskrifter bestämmelser",
-    "who must be vetted": "vem som ska säkerhetsprövas",
-    "responsibility for the vetting": "ansvar för säkerhetsprövningen",
-    "placement in a security class": "placering i säkerhetsklass",
-    "disclosure of information": "utlämnande av uppgifter",
-    "hand over": "lämna ut",
-    "passed on": "lämnas ut",
-    "share information": "lämna ut uppgifter utbyte",
-    "security clearance certificate": "säkerhetsintyg",
-    "security certificate": "säkerhetsintyg",
-    "facility security clearance": "säkerhetsintyg",
-    "another state": "annan stat",
-    "investigative powers": "undersökningsbefogenheter",
-    "powers": "befogenheter",
-    "corrective order": "åtgärdsföreläggande",
-    "remedial order": "åtgärdsföreläggande",
-    "payment": "betalning betalas",
-    "pay": "betala betalas",
-    "enforcement": "verkställighet indrivning",
-    "confidentiality provision": "sekretessbrytande bestämmelse",
-    "authorised to access": "behörig att få del av",
-    "access to": "tillgång till få del av",
-    "security threatening": "säkerhetshotande",
-    "security incident": "säkerhetshotande händelser",
-    "leak": "röjts säkerhetshotande händelse",
-    "leaked": "röjts obehörigen röjs",
-    "commissioning": "driftsättning",
-    "launch": "driftsättning",
-    "security requirements": "säkerhetskrav",
-    "marking": "anteckning märkning",
-    "training": "utbildning",
-    "education": "utbildning",
-    "deregistration": "avanmälan",
-    "international partners": "internationellt samarbete utländska aktörer",
-    "foreign actors": "utländska aktörer",
-    "advice and guidance": "råd och vägledning",
-    "advice": "råd",
-    "guidance": "vägledning",
-    # higher education ordinance headings
-    "state-run": "staten som huvudman",
-    "internal audit": "internrevision",
-    "health care": "hälsovård",
-    "insurance": "försäkringar",
-    "course evaluations": "kursvärderingar",
-    "course evaluation": "kursvärdering",
-    "research practice": "god forskningssed",
-    "deviations from good research practice": "avvikelser från god forskningssed",
-    "composition of the board": "styrelsens sammansättning",
-    "staff disciplinary board": "personalansvarsnämnd",
-    "library": "högskolebibliotek",
-    "appointment": "anställning anställningar",
-    "appointments": "anställningar",
-    "associate senior lecturer": "biträdande lektor",
-    "senior lecturer": "lektor",
-    "expert assessment": "sakkunnigbedömning",
-    "fixed-term": "tidsbegränsade anställningar",
-    "adjunct professor": "adjungerad professor",
-    "visiting professor": "gästprofessor",
-    "promotion": "befordran",
-    "termination": "anställningens upphörande",
-    "credit transfer": "tillgodoräknande",
-    "degree certificate": "examensbevis",
-    "joint degree": "gemensam examen",
-    "syllabus": "kursplan",
-    "programme syllabus": "utbildningsplan",
-    "grades": "betyg",
-    "grade": "betyg",
-    "general study plan": "allmän studieplan",
-    "supervision of doctoral students": "handledning",
-    "thesis": "doktorsavhandling avhandling",
-    "doctoral thesis": "doktorsavhandlingen",
-    "public defence": "disputation",
-    "eligibility": "behörighet",
-    "entry requirements": "behörighet",
-    "selection": "urval",
-    "deferment": "anstånd",
-    "disciplinary measures": "disciplinära åtgärder",
-    "disciplinary": "disciplinära disciplinnämnden",
-    "suspension": "avstängning",
-    "cheating": "fusk vilseleda disciplinära",
-    # research council
-    "tasks": "uppgifter",
-    "governing board": "styrelse ledning",
-    "scientific councils": "ämnesråden",
-    "committee": "kommitté",
-    "committees": "kommittéer",
-    "allocation of funds": "medelsfördelning",
-    "fees": "avgifter",
-    # copyright
-    "limitations": "inskränkningar",
-    "private use": "privat bruk",
-    "temporary copies": "tillfälliga exemplar",
-    "cultural heritage institutions": "kulturarvsinstitutioner",
-    "orphan works": "herrelösa verk",
-    "disabilities": "funktionsnedsättning",
-    "public performance": "offentliga framföranden",
-    "transfer of copyright": "upphovsrättens övergång överlåtelse",
-    "remuneration": "ersättning",
-    "publishing contract": "förlagsavtal",
-    "computer programs created in employment": "datorprogram skapade i anställningsförhållanden",
-    "employment relationship": "anställningsförhållande",
-    "extended collective licence": "avtalslicens",
-    "collective licence": "avtalslicens",
-    "duration of copyright": "upphovsrättens giltighet",
-    "performers": "utövande konstnärer",
-    "photographers": "fotografer fotografisk bild",
-    "technical measures": "tekniska åtgärder",
-    "damages": "skadestånd",
-    # cybersecurity
-    "essential and important entities": "väsentliga och viktiga verksamhetsutövare",
-    "representative": "företrädare",
-    "security measures cyber": "säkerhetsåtgärder",
-    "significant cyber threat": "betydande cyberhot",
-    "cyber threat": "cyberhot",
-    "domain names": "domännamn",
-    "intervention": "ingripande",
-    "management function": "ledningsfunktion",
-    "designation of authorities": "utpekande av statliga myndigheter",
-    "crisis management": "cyberkrishanteringsmyndighet",
-    "cyber crisis": "cyberkris",
-    # support ordinance 2024:664
-    "state aid": "stöd statligt stöd",
-    "support": "stöd",
-    "repayment": "återbetalning återkrav",
-    "follow-up": "uppföljning",
-    # fdi
-    "screening authority": "granskningsmyndighet",
-    "own initiative": "på initiativ av granskningsmyndigheten",
-    "time limits": "tidsfrister",
-    "exchange of information": "informationsutbyte",
-    # sanctions
-    "criminal liability": "straffansvar",
-    "prosecution": "åtal åtalsprövning",
-    "coercive measures": "tvångsmedel",
-    "confiscation": "förverkande",
-    "forfeiture": "förverkande",
-    "effect on contracts": "avtals verkan",
-    "interim decision": "interimistiska beslut",
-    "humanitarian": "humanitära",
-    # research databases
-    "personal data controller": "personuppgiftsansvar",
-    "permitted content": "tillåtet innehåll",
-    "privacy protection": "integritetsskydd",
-    "conditions for disclosure": "villkor för utlämnande",
-    # security service
-    "area of responsibility": "ansvarsområde",
-    "personal protection": "personskydd",
-    "bodyguard": "personskydd",
-    "cooperation with other authorities": "samverkan med andra myndigheter",
-    "police": "polismyndigheten",
-    "prosecutor": "åklagare",
-    "counter-espionage": "kontraspionage spioneri",
-    "counterintelligence": "kontraspionage",
-    "industrial espionage": "spioneri olovlig underrättelseverksamhet",
-    "intelligence": "underrättelseverksamhet",
-    "threats to national security": "hot mot rikets säkerhet",
-    # secrecy act topics
-    "secrecy period": "sekretessen gäller i högst",
-    "how long": "högst år",
-    "research secrecy": "sekretess forskning",
-    "ethical review": "etikprövning",
-    "ethics review": "etikprövning",
-    "statistics": "statistik",
-    "archive": "arkiv",
-    "transfer of secrecy": "överföring av sekretess",
-    "secrecy breaking": "sekretessbrytande",
-    "public interest": "allmänna intressen",
-    "individuals": "enskilds",
-    "private individual": "enskild",
-    "economic interest": "ekonomiska intressen",
-    "state's financial": "det allmännas ekonomiska intressen",
-    "security or surveillance measure": "säkerhets- eller bevakningsåtgärd",
-    "exception": "undantag",
-    "exempt": "undantag",
-    "deadline": "senast inom",
-    "time limit": "inom tid",
-    "years": "år",
-    "months": "månader",
-    "days": "dagar",
-}
+from core.datafile import LocatedDict, entry_error, load_yaml, require_list, require_mapping
+from core.errors import ConfigError
+
+GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.yaml"
+_GROUP_FIELDS = ("topic", "source", "terms")
 
 
-# Agencies a question names by their acronym while the corpus writes them out (in either
-# language; matched in upper case only, so "must" or "fra" in running text are left alone).
-# Only agencies whose full name the corpus uses: an acronym it cannot resolve stays unknown.
-ACRONYMS: dict[str, str] = {
-    "UHR": "universitets- och högskolerådet",
-    "MSB": "myndigheten för samhällsskydd och beredskap",
-    "MCF": "myndigheten för civilt försvar",
-    "FMV": "försvarets materielverk",
-    "FRA": "försvarets radioanstalt",
-    "FOI": "totalförsvarets forskningsinstitut",
-    "PTS": "post- och telestyrelsen",
-    "IMY": "integritetsskyddsmyndigheten",
-    "ISP": "inspektionen för strategiska produkter",
-    "UKÄ": "universitetskanslersämbetet",
-    "SSM": "strålsäkerhetsmyndigheten",
-    "DIGG": "myndigheten för digital förvaltning",
-    "VR": "vetenskapsrådet",
-    "SÄPO": "säkerhetspolisen",
-}
-_ACRONYM = re.compile(r"(?<![\w-])(" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")(?![\w-])")
+@dataclass(frozen=True)
+class Glossary:
+    terms: dict[str, str]  # English phrase (lower case) -> the Swedish terms searched for it
+    acronyms: dict[str, str]  # agency acronym (upper case) -> its full Swedish name (lower case)
+    topics: dict[str, tuple[str, str]]  # English phrase -> (topic, where its term comes from, if known)
+
+
+def _text(path: Path, container: Any, key: Any, value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        raise entry_error(path, container, key, f"{what} must be a non-empty string without surrounding spaces "
+                                                f"(found {value!r}).")
+    return value
+
+
+def _key(path: Path, container: LocatedDict, key: Any) -> str:
+    if not isinstance(key, str):
+        raise entry_error(path, container, key, "the entry's name must be a string (quote words YAML reads as "
+                                                "something else, like no, yes or on).")
+    return key
+
+
+def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
+    """Read and check the glossary: every group, term and acronym well formed, no English phrase twice."""
+    data = require_mapping(path, load_yaml(path), "the glossary file")
+    unknown = sorted(set(map(str, data)) - {"glossary", "acronyms"})
+    if unknown:
+        raise entry_error(path, data, unknown[0], "unknown section; the file has glossary and acronyms.")
+    groups = require_list(path, data.get("glossary"), "glossary")
+    terms: dict[str, str] = {}
+    topics: dict[str, tuple[str, str]] = {}
+    first: dict[str, int] = {}
+    for n, group in enumerate(groups):
+        group = require_mapping(path, group, f"glossary group {n + 1} (line {groups.lines[n]})")
+        extra = sorted(set(map(str, group)) - set(_GROUP_FIELDS))
+        if extra:
+            raise entry_error(path, group, extra[0], f"unknown field; a group has {', '.join(_GROUP_FIELDS)}.")
+        topic = _text(path, group, "topic", group.get("topic"), "topic")
+        source = _text(path, group, "source", group["source"], "source") if "source" in group else ""
+        entries = require_mapping(path, group.get("terms"), f"the terms of {topic!r}")
+        if not entries:
+            raise entry_error(path, group, "terms", "a group has at least one term.")
+        for english, swedish in entries.items():
+            english = _key(path, entries, english)
+            _text(path, entries, english, english, "the English phrase")
+            if english != english.lower():
+                raise entry_error(path, entries, english, "the English phrase must be lower case.")
+            if english in terms:
+                raise entry_error(path, entries, english, f"appears twice (first at line {first[english]}).")
+            terms[english] = _text(path, entries, english, swedish, "the Swedish terms")
+            topics[english] = (topic, source)
+            first[english] = entries.lines[english]
+    acronym_entries = require_mapping(path, data.get("acronyms"), "acronyms")
+    acronyms: dict[str, str] = {}
+    for acronym, name in acronym_entries.items():
+        acronym = _key(path, acronym_entries, acronym)
+        if acronym != acronym.upper() or len(acronym) < 2 or not acronym.isalpha():
+            raise entry_error(path, acronym_entries, acronym, "an acronym is two or more upper-case letters.")
+        name = _text(path, acronym_entries, acronym, name, "the agency's name")
+        if name != name.lower():
+            raise entry_error(path, acronym_entries, acronym, "the agency's name must be lower case (as the "
+                                                              "corpus writes it in running text).")
+        acronyms[acronym] = name
+    if not terms:
+        raise ConfigError(f"{path}: the glossary has no terms.")
+    return Glossary(terms, acronyms, topics)
+
+
+@lru_cache(maxsize=1)
+def glossary() -> Glossary:
+    """The project's glossary (read once)."""
+    return load_glossary()
+
+
+@lru_cache(maxsize=1)
+def _acronym_pattern() -> re.Pattern[str]:
+    acronyms = glossary().acronyms
+    return re.compile(r"(?<![\w-])(" + "|".join(sorted(acronyms, key=len, reverse=True)) + r")(?![\w-])")
 
 
 def acronym_terms(question: str) -> list[str]:
     """The full names of the agencies a question names by acronym ("UHR", "Säpo")."""
-    found = (ACRONYMS[m.group(1)] for m in _ACRONYM.finditer(question.replace("Säpo", "SÄPO")))
+    acronyms = glossary().acronyms
+    found = (acronyms[m.group(1)] for m in _acronym_pattern().finditer(question.replace("Säpo", "SÄPO")))
     return list(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    phrases = sorted(GLOSSARY, key=len, reverse=True)
+    phrases = sorted(glossary().terms, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.I)
 
 
 def swedish_terms(question: str) -> list[str]:
     """The Swedish terms for the glossary phrases and agency acronyms an English question uses
     (longest match first)."""
-    found = [GLOSSARY[m.group(1).lower()] for m in _pattern().finditer(question)]
+    terms = glossary().terms
+    found = [terms[m.group(1).lower()] for m in _pattern().finditer(question)]
     return list(dict.fromkeys([*found, *acronym_terms(question)]))

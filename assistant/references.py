@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ingest.sources import Source
+from core.sources import Source
 
 _CH_SEC = re.compile(
     r"(?P<ch>\d{1,3})\s?(?P<chl>[a-z])?\s*kap(?:\.|itlet|itel)?\s*(?P<sec>\d{1,3})\s?(?P<secl>[a-z])?\s*§", re.I)

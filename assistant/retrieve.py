@@ -6,12 +6,13 @@ in force are left out unless asked for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.errors import BadRequestError
-from ingest.store import IndexData
+from assistant.state import SearchState
+from core.errors import BadRequestError
+from core.store import IndexData
 
 MODES = ("hybrid", "dense", "bm25")
 _POOL = 100  # candidates taken from each ranker before fusion
@@ -36,41 +37,13 @@ class Scored:
     bm25_rank: int | None = None
 
 
-@dataclass
-class _Columns:
-    """Per-clause attributes as arrays, for fast filtering."""
-
-    doc: np.ndarray
-    kind: np.ndarray
-    binding: np.ndarray
-    lang: np.ndarray
-    in_force: np.ndarray
-    doc_ids: set[str] = field(default_factory=set)
-
-
-def _columns(index: IndexData) -> _Columns:
-    cached = getattr(index, "_columns", None)
-    if cached is None:
-        sources = {d: doc.source for d, doc in index.documents.items()}
-        cached = _Columns(
-            doc=np.array([c.doc_id for c in index.clauses], dtype=object),
-            kind=np.array([sources[c.doc_id].kind for c in index.clauses], dtype=object),
-            binding=np.array([sources[c.doc_id].binding for c in index.clauses], dtype=object),
-            lang=np.array([c.lang for c in index.clauses], dtype=object),
-            in_force=np.array([c.status == "in_force" for c in index.clauses], dtype=bool),
-            doc_ids=set(index.documents),
-        )
-        index._columns = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def allowed_mask(index: IndexData, filters: Filters) -> np.ndarray:
-    cols = _columns(index)
+def allowed_mask(state: SearchState, filters: Filters) -> np.ndarray:
+    cols = state.columns
     unknown = [d for d in filters.docs if d not in cols.doc_ids]
     if unknown:
         raise BadRequestError(f"Unknown document(s): {', '.join(unknown)}.",
                               hint="See /api/sources or `vagvisare sources` for the doc ids.")
-    mask = np.ones(len(index.clauses), dtype=bool) if filters.include_inactive else cols.in_force.copy()
+    mask = np.ones(len(state.index.clauses), dtype=bool) if filters.include_inactive else cols.in_force.copy()
     for values, column in ((filters.docs, cols.doc), (filters.kinds, cols.kind),
                            (filters.bindings, cols.binding), (filters.langs, cols.lang)):
         if values:
@@ -78,16 +51,9 @@ def allowed_mask(index: IndexData, filters: Filters) -> np.ndarray:
     return mask
 
 
-def _sentence_clause(index: IndexData) -> np.ndarray:
-    cached = getattr(index, "_sentence_clause", None)
-    if cached is None:
-        cached = np.array([s.clause_idx for s in index.sentences], dtype=np.int64)
-        index._sentence_clause = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def dense_scores(index: IndexData, query_vector: np.ndarray, sentence_weight: float = 0.0) -> np.ndarray:
+def dense_scores(state: SearchState, query_vector: np.ndarray, sentence_weight: float = 0.0) -> np.ndarray:
     """Cosine of each clause: its best window, mixed with its best sentence (-1 without passages)."""
+    index = state.index
     n = index.dense.ntotal
     scores, rows = index.dense.search(query_vector.reshape(1, -1).astype(np.float32), n)
     best = np.full(len(index.clauses), -1.0, dtype=np.float32)
@@ -95,7 +61,7 @@ def dense_scores(index: IndexData, query_vector: np.ndarray, sentence_weight: fl
     np.maximum.at(best, index.passage_clause[rows[0][valid]], scores[0][valid])
     if sentence_weight and len(index.sentences):
         sentence = np.full(len(index.clauses), -1.0, dtype=np.float32)
-        np.maximum.at(sentence, _sentence_clause(index), index.sentence_vectors @ query_vector)
+        np.maximum.at(sentence, state.sentence_clause, index.sentence_vectors @ query_vector)
         has = sentence > -1
         best[has] = (1 - sentence_weight) * best[has] + sentence_weight * sentence[has]
     return best
@@ -114,14 +80,15 @@ def _ranking(scores: np.ndarray, mask: np.ndarray, positive_only: bool) -> list[
     return order[:_POOL].tolist()
 
 
-def search(index: IndexData, query_vector: np.ndarray | None, tokens: list[str], mask: np.ndarray, *,
+def search(state: SearchState, query_vector: np.ndarray | None, tokens: list[str], mask: np.ndarray, *,
            dense_weight: float = 1.0, bm25_weight: float = 0.5, rrf_k: int = 60, mode: str = "hybrid",
            boost: dict[int, float] | None = None, k: int = 10,
            sentence_weight: float = 0.0) -> tuple[list[Scored], np.ndarray, np.ndarray]:
     """Ranked clauses and the raw dense and BM25 scores of every clause."""
+    index = state.index
     if mode not in MODES:
         raise BadRequestError(f"Unknown search mode {mode!r}.", hint=f"Use one of {', '.join(MODES)}.")
-    dense = dense_scores(index, query_vector, sentence_weight) if query_vector is not None and mode != "bm25" else \
+    dense = dense_scores(state, query_vector, sentence_weight) if query_vector is not None and mode != "bm25" else \
         np.zeros(len(index.clauses), dtype=np.float32)
     lexical = bm25_scores(index, tokens) if mode != "dense" else np.zeros(len(index.clauses), dtype=np.float32)
     dense_rank = {c: r for r, c in enumerate(_ranking(dense, mask, False))} if mode != "bm25" else {}

@@ -31,7 +31,6 @@ The result is written to ``assistant/calibration.json``, which the assistant rea
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -39,13 +38,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import assistant.engine as engine_module
+from assistant import abstain
 from assistant.engine import Assistant
-from assistant.settings import Settings
+from core.settings import Settings
 from eval import metrics as m
 from eval.suites import Suite, SuiteError, check_ids, display_path, require_tunable
 
-CALIBRATION_FILE = Path(engine_module.__file__).parent / "calibration.json"  # assistant/calibration.json
+CALIBRATION_FILE = abstain.CALIBRATION_FILE  # assistant/calibration.json
 L2 = 1.0  # ridge penalty of the refitted logistic evidence model
 TARGET = 0.85  # abstention precision and recall the threshold should reach (see the objective)
 
@@ -111,11 +110,7 @@ def read_calibration(path: Path = CALIBRATION_FILE) -> dict[str, Any]:
 
 def evidence_model() -> ModuleType | None:
     """The engine's fittable evidence model (``assistant.abstain``), if it has one."""
-    try:
-        module = importlib.import_module("assistant.abstain")
-    except ModuleNotFoundError:
-        return None
-    return module if hasattr(module, "fit") and hasattr(module, "FEATURES") else None
+    return abstain if hasattr(abstain, "fit") and hasattr(abstain, "FEATURES") else None
 
 
 def collect(bot: Assistant, suites: Sequence[Suite]) -> list[Point]:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.embed import Embedder
-from ingest.store import IndexData
+from core.embed import Embedder
+from core.store import IndexData
 
 log = logging.getLogger(__name__)
 

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.engine import Assistant
-from assistant.errors import VagvisareError
-from assistant.settings import Settings
+from core.errors import VagvisareError
+from core.settings import Settings
 from eval import metrics as m
 from eval.calibrate import read_calibration
 from eval.naive import CHUNK_CHARS, OVERLAP, NaiveRAG

@@ -1,6 +1,6 @@
 """Eval suites: YAML files of questions with the clauses that answer them.
 
-Format (DESIGN.md, "Eval suite format")::
+Format (eval/README.md, "Suite format")::
 
     - id: q001
       question: "Måste vi säkerhetspröva externa konsulter?"
@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 
 SUITES_DIR = Path(__file__).parent / "suites"
 DEFAULT_SUITES = ("dev", "heldout", "blind-train", "blind-test")
@@ -102,7 +102,7 @@ def _raise(path: Path, problems: list[str]) -> None:
     shown = problems[:_MAX_REPORTED]
     more = f"\n  … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
     raise SuiteError(f"{path}: {len(problems)} problem(s) in the suite:\n  " + "\n  ".join(shown) + more,
-                     hint="See DESIGN.md, 'Eval suite format'.")
+                     hint="See eval/README.md, 'Suite format'.")
 
 
 def _lines(text: str) -> list[int]:
@@ -169,14 +169,14 @@ def parse_suite(text: str, path: Path) -> Suite:
         unknown = [k for k in data if k not in TOP_KEYS]
         if unknown:
             raise SuiteError(f"{path}: unknown top-level key(s) {', '.join(map(str, unknown))} "
-                             f"(known: {', '.join(TOP_KEYS)}).", hint="See eval/README.md, 'Suites'.")
+                             f"(known: {', '.join(TOP_KEYS)}).", hint="See eval/README.md, 'Suite format'.")
         if not isinstance(data.get("sealed", False), bool):
-            raise SuiteError(f"{path}: 'sealed' must be true or false.", hint="See eval/README.md, 'Suites'.")
+            raise SuiteError(f"{path}: 'sealed' must be true or false.", hint="See eval/README.md, 'Suite format'.")
         sealed, about = data.get("sealed", False), str(data.get("about", ""))
         data = data.get("questions")
     if not isinstance(data, list) or not data:
         raise SuiteError(f"{path}: a suite is a non-empty YAML list of questions (or a mapping with 'questions').",
-                         hint="See DESIGN.md, 'Eval suite format'.")
+                         hint="See eval/README.md, 'Suite format'.")
     lines = _lines(text)
     problems: list[str] = []
     cases: list[Case] = []

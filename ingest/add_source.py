@@ -28,11 +28,11 @@ import urllib.request
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.errors import ConfigError, SourceError
-from assistant.settings import Settings
+from core.errors import ConfigError, SourceError
+from core.settings import Settings
+from core.sources import BINDINGS, DOC_ID, FORMATS, KINDS, LANGS, Source, load_sources, source_to_toml
 from ingest import versions
 from ingest.pipeline import check_clauses, read_source, segment
-from ingest.sources import BINDINGS, DOC_ID, FORMATS, KINDS, LANGS, Source, load_sources, source_to_toml
 
 log = logging.getLogger(__name__)
 

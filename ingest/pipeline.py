@@ -14,28 +14,30 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.errors import SourceError, VagvisareError
-from assistant.settings import Settings
-from ingest import store
-from ingest.analyze import Analyzer
-from ingest.embed import Embedder, load_embedder
-from ingest.read_html import read_eurlex, read_html_page
+from core import store
+from core.analyze import Analyzer
+from core.embed import Embedder, load_embedder
+from core.errors import SourceError, VagvisareError
+from core.records import Clause, ReadDocument
+from core.settings import Settings
+from core.sources import Source, load_sources
+from ingest import versions
+from ingest.read_eurlex import read_eurlex
+from ingest.read_html import read_html_page
 from ingest.read_pages import read_markdown_page, read_plain_text
 from ingest.read_pdf import read_pdf
 from ingest.read_sfs import read_sfs_json, read_sfs_markdown
-from ingest.records import Clause, ReadDocument
 from ingest.segment_eurlex import segment_eurlex
 from ingest.segment_numbered import segment_numbered
 from ingest.segment_sfs import segment_statute
 from ingest.segment_text import segment_text
 from ingest.sentences import sentence_spans
-from ingest.sources import Source, load_sources
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +101,6 @@ SEGMENTERS: dict[str, Segmenter] = {
 
 def _previous_version_clauses(source: Source, corpus_dir: Path, today: dt.date) -> list[Clause]:
     """Clauses of the source's earlier versions, expired and under their own ids (browsable, never cited)."""
-    from ingest import versions  # versions reads sources through this module
-
     out: list[Clause] = []
     for previous in versions.previous_versions(corpus_dir, source.doc_id):
         old = previous.source(source)
@@ -126,8 +126,6 @@ def segment(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], dict[str, 
 
 def place_in_document(doc_id: str, clauses: list[Clause]) -> tuple[list[Clause], str]:
     """Give each clause its span in the document's normalised text (headings, then clause texts)."""
-    from dataclasses import replace
-
     parts: list[str] = []
     placed: list[Clause] = []
     length = 0
@@ -234,8 +232,6 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         doc_clauses, report = segment(doc, today)
         check_clauses(source.doc_id, doc_clauses)
         if source.version:
-            from dataclasses import replace
-
             doc_clauses = [replace(c, version=source.version) for c in doc_clauses]
         doc_clauses += _previous_version_clauses(source, settings.corpus_dir, today)
         doc_clauses, text = place_in_document(source.doc_id, doc_clauses)

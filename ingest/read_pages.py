@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.errors import SourceError
+from core.errors import SourceError
+from core.records import Block, ReadDocument
+from core.sources import Source
 from ingest.normalize import clean_line, join_wrapped, rejoin_split_words, split_blocks
 from ingest.read_sfs import decode, markdown_blocks, parse_front_matter, read_bytes
-from ingest.records import Block, ReadDocument
-from ingest.sources import Source
 
 _MAX_HEADING = 70
 

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import SourceError
+from core.errors import SourceError
+from core.records import Block, ReadDocument
+from core.sources import Source
 from ingest.normalize import clean_line
 from ingest.read_sfs import read_bytes
-from ingest.records import Block, ReadDocument
-from ingest.sources import Source
 
 log = logging.getLogger(__name__)
 

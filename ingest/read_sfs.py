@@ -10,10 +10,10 @@ import logging
 import re
 from pathlib import Path
 
-from assistant.errors import SourceError
+from core.errors import SourceError
+from core.records import Block, ReadDocument
+from core.sources import Source
 from ingest.normalize import join_wrapped, mark_hyphenation, split_blocks, strip_md_links
-from ingest.records import Block, ReadDocument
-from ingest.sources import Source
 
 log = logging.getLogger(__name__)
 

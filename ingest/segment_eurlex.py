@@ -1,6 +1,6 @@
 """Segment an EU act as EUR-Lex publishes it: preamble, recitals, points, annexes.
 
-Clause ids follow DESIGN.md: ``recital:12``, ``point:5``, ``point:5b`` (a lettered
+Clause ids follow the README (the clause-id table): ``recital:12``, ``point:5``, ``point:5b`` (a lettered
 sub-point is a clause of its own), ``preamble`` for the citations before the recitals,
 ``annex`` / ``annex-ii`` for annexes (a long one cut between paragraphs: ``annex-2``).
 A point's sub-sub-points ("(i)", "(ii)") stay inside their sub-point as punkter.
@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ingest.records import Clause, ReadDocument
+from core.records import Clause, ReadDocument
 from ingest.segment_numbered import paragraph_units, split_long
 
 _RECITAL = re.compile(r"^\((\d{1,3})\)\s+(.*)$", re.S)

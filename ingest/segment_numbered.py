@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from core.records import Block, Clause, ReadDocument, Unit
 from ingest.normalize import slugify
 from ingest.read_pdf import NAMED, heading_number
-from ingest.records import Block, Clause, ReadDocument, Unit
 
 MAX_CHARS = 1800
 T = TypeVar("T")

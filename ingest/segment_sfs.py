@@ -12,7 +12,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from ingest.records import Block, Clause, ReadDocument, Unit
+from core.records import Block, Clause, ReadDocument, Unit
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ the numbering, so ids stay stable when a sub-heading is added or reworded.
 
 from __future__ import annotations
 
+from core.records import Clause, ReadDocument, Unit
 from ingest.normalize import slugify
-from ingest.records import Clause, ReadDocument, Unit
 
 
 def segment_text(doc: ReadDocument) -> list[Clause]:

@@ -1,4 +1,4 @@
-"""Versions of a source: earlier files kept beside the corpus, what changed, parallel language versions.
+"""Versions of a source: earlier files kept beside the corpus and indexed as expired clauses.
 
 When an operator replaces a source with a newer version (``vagvisare sources add FILE
 --id DOC_ID --replace``), the current file moves to ``<corpus>/versions/<doc_id>/`` and
@@ -7,8 +7,8 @@ previous version after the current one, with ids ``<doc_id>#<locator>@v<version>
 status ``expired``: answers cite only the current version (they take clauses in force),
 while a previous version stays browsable by its own permalink.
 
-:func:`diff_clauses` compares two versions clause by clause; :func:`parallel_clause_id`
-maps a clause to the same clause in the other language version of an act.
+:mod:`ingest.diff` compares two versions clause by clause; :mod:`core.versions` finds, in a
+loaded index, the other versions of a clause and the same clause in the other language version.
 """
 
 from __future__ import annotations
@@ -19,15 +19,13 @@ import os
 import re
 import shutil
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
 
-from assistant.errors import ConfigError, NotFoundError
-from assistant.settings import Settings
-from ingest.pipeline import check_clauses, read_source, segment
-from ingest.records import Clause
-from ingest.sources import Source, _toml_value, load_sources
+from core.errors import ConfigError
+from core.records import Clause
+from core.sources import Source, toml_value
+from core.versions import previous_locator
 
 VERSIONS_DIR = "versions"
 
@@ -97,7 +95,7 @@ def _write_history(corpus_dir: Path, doc_id: str, versions: list[PreviousVersion
         for key in ("version", "path", "format", "sha256", "added", "replaced"):
             value = getattr(v, key)
             if value:
-                lines.append(f"{key} = {_toml_value(value)}")
+                lines.append(f"{key} = {toml_value(value)}")
         lines.append("")
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text("\n".join(lines), encoding="utf-8")
@@ -166,7 +164,7 @@ def as_previous(clauses: list[Clause], version: PreviousVersion, lang: str) -> l
         )
     out = []
     for c in clauses:
-        locator = f"{c.locator}@v{version.version}"
+        locator = previous_locator(c.locator, version.version)
         out.append(
             replace(
                 c,
@@ -180,142 +178,3 @@ def as_previous(clauses: list[Clause], version: PreviousVersion, lang: str) -> l
             )
         )
     return out
-
-
-def current_clause_id(clause_id: str) -> str:
-    """``vr-riktlinjer#s:4.2@v2024-05-15`` → ``vr-riktlinjer#s:4.2``."""
-    return re.sub(r"@v[^@#]*$", "", clause_id)
-
-
-class _Index(Protocol):
-    documents: dict[str, Any]
-    by_id: dict[str, int]
-
-
-def previous_clause_ids(index: _Index, clause_id: str) -> list[str]:
-    """Ids of the same clause in the earlier versions the index holds, newest first."""
-    doc_id = clause_id.partition("#")[0]
-    base = current_clause_id(clause_id) + "@v"
-    found = [cid for cid in index.by_id if cid.startswith(base) and cid.partition("#")[0] == doc_id]
-    return sorted(found, reverse=True)
-
-
-def parallel_clause_id(index: _Index, clause_id: str) -> str | None:
-    """The same clause in the act's other language version, when both are indexed.
-
-    ``eu-c-2024-3510#point:5b`` ↔ ``eu-c-2024-3510-sv#point:5b``. The link is the
-    manifest's ``parallel`` field, read in either direction.
-    """
-    doc_id, sep, locator = clause_id.partition("#")
-    document = index.documents.get(doc_id)
-    if not sep or document is None:
-        return None
-    partners = [document.source.parallel] if document.source.parallel else []
-    partners += [
-        d for d, other in index.documents.items() if other.source.parallel == doc_id and d not in partners
-    ]
-    for partner in partners:
-        candidate = f"{partner}#{locator}"
-        if candidate in index.by_id:
-            return candidate
-    return None
-
-
-# --- comparing two versions -----------------------------------------------------------------
-
-
-@dataclass
-class VersionDiff:
-    """What changed between two versions of one source, by clause locator."""
-
-    doc_id: str
-    old_version: str
-    new_version: str
-    added: list[Clause] = field(default_factory=list)
-    removed: list[Clause] = field(default_factory=list)
-    changed: list[tuple[Clause, Clause]] = field(default_factory=list)
-    unchanged: int = 0
-
-    def to_dict(self) -> dict[str, object]:
-        def brief(c: Clause) -> dict[str, object]:
-            return {"locator": c.locator, "label": c.label, "page": c.page, "text": c.text}
-
-        return {
-            "doc_id": self.doc_id,
-            "old_version": self.old_version,
-            "new_version": self.new_version,
-            "added": [brief(c) for c in self.added],
-            "removed": [brief(c) for c in self.removed],
-            "changed": [
-                {
-                    "locator": new.locator,
-                    "label": new.label,
-                    "old_text": old.text,
-                    "new_text": new.text,
-                    "similarity": round(similarity(old.text, new.text), 3),
-                }
-                for old, new in self.changed
-            ],
-            "unchanged": self.unchanged,
-        }
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
-def similarity(a: str, b: str) -> float:
-    import difflib
-
-    return difflib.SequenceMatcher(None, _norm(a), _norm(b), autojunk=False).ratio()
-
-
-def diff_clauses(
-    doc_id: str, old: list[Clause], new: list[Clause], old_version: str = "", new_version: str = ""
-) -> VersionDiff:
-    """Clauses added, removed and changed (same locator, other words; whitespace does not count)."""
-    before = {c.locator: c for c in old}
-    after = {c.locator: c for c in new}
-    diff = VersionDiff(doc_id, old_version, new_version)
-    for c in new:
-        if c.locator not in before:
-            diff.added.append(c)
-        elif _norm(before[c.locator].text) != _norm(c.text):
-            diff.changed.append((before[c.locator], c))
-        else:
-            diff.unchanged += 1
-    diff.removed = [c for c in old if c.locator not in after]
-    return diff
-
-
-_SUFFIX_FORMATS = {
-    ".pdf": "pdf",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".md": "markdown",
-    ".txt": "text",
-    ".json": "sfs-json",
-}
-
-
-def diff_source(settings: Settings, doc_id: str, new_file: Path, fmt: str = "") -> VersionDiff:
-    """Compare the current version of a source with a new file, without changing anything."""
-    sources = {s.doc_id: s for s in load_sources(settings.manifest)}
-    current = sources.get(doc_id)
-    if current is None:
-        raise NotFoundError(
-            f"No source {doc_id!r} in {settings.manifest}.", hint="See `vagvisare sources` for the doc_ids."
-        )
-    if not fmt:
-        fmt = _SUFFIX_FORMATS.get(new_file.suffix.lower(), current.format)
-        if fmt == "html" and current.format == "eurlex":
-            fmt = "eurlex"
-    today = settings.as_of_date()
-    old_doc = read_source(current, settings.corpus_dir)
-    old, _ = segment(old_doc, today)
-    candidate = replace(current, path=str(new_file.resolve()), format=fmt, version="", sha256="")
-    new_doc = read_source(candidate, settings.corpus_dir)
-    new, _ = segment(new_doc, today)
-    check_clauses(doc_id, new)
-    return diff_clauses(doc_id, old, new, version_name(current), new_file.name)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings, load_settings
-from ingest.sources import load_sources, source_to_toml
+from core.settings import Settings, load_settings
+from core.sources import load_sources, source_to_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

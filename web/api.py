@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.catalog import list_sources
 from assistant.compose import permalink
-from assistant.errors import BadRequestError
-from ingest.sources import KINDS
+from core.errors import BadRequestError
+from core.sources import KINDS
 from web.deps import loaded, rate_limit, store
 from web.render import citation_text
 from web.security import UnsupportedMediaError
@@ -116,20 +116,15 @@ def api_sources(request: Request) -> JSONResponse:
 def api_feedback(request: Request, body: FeedbackRequest) -> JSONResponse:
     """Store feedback on an answer: a rating, a wrong citation and/or a comment."""
     db = store(request)
-    message_id = None
     if body.share_id:
-        message = db.shared(body.share_id)
-        question, answer, message_id = message.question, message.answer, message.id
+        feedback_id = db.add_message_feedback(db.shared(body.share_id), rating=body.rating,
+                                              wrong_clause_id=body.wrong_clause_id, comment=body.comment)
     elif body.question is not None and body.answer is not None:
-        question, answer = body.question, body.answer.model_dump()
+        feedback_id = db.add_answer_feedback(body.question, body.answer.model_dump(), rating=body.rating,
+                                             wrong_clause_id=body.wrong_clause_id, comment=body.comment)
     else:
         raise BadRequestError("The feedback names no answer.",
                               hint="Give share_id, or question and answer (the JSON from /api/ask).")
-    feedback_id = db.add_feedback(
-        question=question, answer_text=str(answer.get("text", "")),
-        citations=list(answer.get("citations", [])),
-        index_version=str(answer.get("index_version", "")), rating=body.rating,
-        wrong_clause_id=body.wrong_clause_id, comment=body.comment, message_id=message_id)
     return JSONResponse({"id": feedback_id}, status_code=201)
 
 

@@ -17,9 +17,9 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
-from assistant.errors import VagvisareError
 from assistant.feedback import Store
-from assistant.settings import Settings, load_settings
+from core.errors import VagvisareError
+from core.settings import Settings, load_settings
 from web import admin, api, errors, pages
 from web.deps import close_assistant, load_assistant
 from web.render import STATIC, static_version

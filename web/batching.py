@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.embed import Embedder
+from core.embed import Embedder
 
 log = logging.getLogger(__name__)
 STOP: Any = object()  # put in the queue by close()
@@ -33,7 +33,7 @@ CHUNK = 8
 
 
 class BatchingEmbedder:
-    """An :class:`~ingest.embed.Embedder` whose ``encode_queries`` batches concurrent callers."""
+    """An :class:`~core.embed.Embedder` whose ``encode_queries`` batches concurrent callers."""
 
     def __init__(self, inner: Embedder, max_batch: int = 32) -> None:
         self.inner = inner

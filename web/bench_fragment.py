@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 from fastapi.testclient import TestClient
 
-from assistant.settings import load_settings
+from core.settings import load_settings
 from web.app import create_app
 
 FALLBACK = ["Vem ska säkerhetsprövas?", "Vad är en säkerhetsskyddsanalys?",

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
 
-from assistant.errors import IndexMissingError, VagvisareError
 from assistant.feedback import Store
-from assistant.settings import Settings
+from core.errors import IndexMissingError, VagvisareError
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.engine import Assistant
@@ -40,8 +40,8 @@ def load_assistant(settings: Settings, previous: Assistant | None = None) -> Ass
     what it had, or reports it.
     """
     from assistant.engine import Assistant
-    from ingest.embed import load_embedder
-    from ingest.store import IndexData
+    from core.embed import load_embedder
+    from core.store import IndexData
     from web.batching import BatchingEmbedder
     from web.embedding_process import ProcessEmbedder
 

@@ -5,7 +5,7 @@ operation, and the threads answering other requests hold it most of the time: th
 used one core of two however many requests were waiting (measured; docs/benchmark.md). In a child
 process the model runs on the other core while the request threads search and compose.
 
-:class:`ProcessEmbedder` has the interface of :class:`~ingest.embed.Embedder`; the server wraps it
+:class:`ProcessEmbedder` has the interface of :class:`~core.embed.Embedder`; the server wraps it
 in :class:`~web.batching.BatchingEmbedder`, so one message carries a whole batch of questions. If
 the child dies it is started again at the next question.
 """
@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import ModelError, VagvisareError
-from assistant.settings import Settings
+from core.errors import ModelError, VagvisareError
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class ProcessEmbedder:
 
 def _serve_model(settings: Settings, conn: Connection) -> None:
     """The child: load the model, then answer (method, args) messages until the server goes away."""
-    from ingest.embed import load_embedder
+    from core.embed import load_embedder
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which closes the pipe
     try:

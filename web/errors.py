@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from assistant.errors import IndexMismatchError, IndexMissingError, VagvisareError
+from core.errors import IndexMismatchError, IndexMissingError, VagvisareError
 from web.render import context, render
 from web.security import CsrfError, RateLimitError
 

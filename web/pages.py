@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from assistant.compose import clause_label
-from assistant.errors import BadRequestError
-from ingest.sources import KINDS
+from core.errors import BadRequestError
+from core.sources import KINDS
 from web.deps import CONVERSATION_COOKIE, loaded, rate_limit, store, verify_csrf
 from web.errors import is_htmx
 from web.i18n import EXAMPLES, pick_lang
@@ -96,10 +96,8 @@ def feedback(request: Request, share_id: Annotated[str, Form(max_length=64)],
              comment: Annotated[str, Form(max_length=HARD_LIMIT)] = "") -> Response:
     db = store(request)
     message = db.shared(share_id)
-    db.add_feedback(question=message.question, answer_text=str(message.answer.get("text", "")),
-                    citations=list(message.answer.get("citations", [])), index_version=message.index_version,
-                    rating=rating or None, wrong_clause_id=wrong_clause_id or None, comment=comment,
-                    message_id=message.id)
+    db.add_message_feedback(message, rating=rating or None, wrong_clause_id=wrong_clause_id or None,
+                            comment=comment)
     ctx = context(request, m=message)
     return render(request, "_feedback_done.html" if is_htmx(request) else "thanks.html", ctx)
 
@@ -117,13 +115,11 @@ def clause_page(request: Request, doc_id: str, locator: str, hl: str | None = No
     doc = bot.index.documents[doc_id]
     spans = parse_spans(hl, len(clause.text))
     previous, following = bot.neighbours(clause)
-    base = locator.split("@")[0]
-    others = [c for c in bot.document(doc_id)[1] if c.locator != locator and c.locator.split("@")[0] == base]
-    parallel = bot.index.clause(f"{doc.source.parallel}#{locator}") if doc.source.parallel else None
+    parallel, parallel_doc = bot.parallel(clause) or (None, None)
     ctx = context(request, clause=clause, doc=doc, lines=lines(clause, spans), highlighted=bool(spans),
                   label=clause_label(clause, pick_lang(request)),
-                  previous=previous, following=following, others=others, parallel=parallel,
-                  parallel_doc=bot.index.documents.get(parallel.doc_id) if parallel else None,
+                  previous=previous, following=following, others=bot.other_wordings(clause), parallel=parallel,
+                  parallel_doc=parallel_doc,
                   citation=citation_text(doc.title, clause), line_view=lines)
     return render(request, "clause.html", ctx)
 

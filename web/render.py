@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from assistant.compose import binding_label, clause_label, permalink
-from assistant.errors import BadRequestError
-from ingest.records import Clause
+from core.errors import BadRequestError
+from core.records import Clause
 from web.i18n import COOKIE as LANG_COOKIE
 from web.i18n import LANG_NAMES, LANGS, pick_lang, strings
 from web.security import set_csrf_cookie

@@ -28,8 +28,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.errors import ConfigError, VagvisareError
-from assistant.settings import Settings
+from core.errors import ConfigError, VagvisareError
+from core.settings import Settings
 
 CSRF_COOKIE = "vv_csrf"
 CSRF_FIELD = "csrf"

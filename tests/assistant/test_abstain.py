@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.abstain import Evidence, fit, names, number_unmet, unknown_names
+from assistant.abstain import Evidence, Vocabulary, fit, names, number_unmet, unknown_names
 
-VOCABULARY = frozenset({"säkerhetsskydd", "riksdagen", "vinnova", "sverige", "universitet", "schweiz"})
+VOCABULARY = Vocabulary({"säkerhetsskydd", "riksdagen", "vinnova", "sverige", "universitet", "schweiz"})
 KNOWN = frozenset({"säkerhetsskyddslagen", "ssl", "protective security act", "eu", "isp"})
 
 
@@ -61,3 +61,32 @@ def test_fitted_model_separates_and_scores_probabilities() -> None:
     bad = [Evidence(0.8, 0.01, 0.8, 0.3, 0.0, 0.5, 0.2, 1.0, 1.0)] * 10
     model = fit([e.features() for e in good + bad], [1] * 20 + [0] * 10)
     assert model.probability(good[0]) > 0.9 > 0.1 > model.probability(bad[0])
+
+
+def test_the_word_lists_file() -> None:
+    from assistant.abstain import WORDS_FILE, load_word_lists
+
+    lists = load_word_lists(WORDS_FILE)
+    assert "whether" in lists.common_english and "sweden" in lists.english_names
+    assert lists.not_statute.search("förslaget") and not lists.not_statute.search("brottsbalken")
+    assert "vetting" in lists.glossary_words, "the glossary's English words count as known"
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("common_english: [also, also]\nenglish_names: [x]\nnot_statutes: [bolag]\n",
+     "line 1: common_english: 'also' appears twice"),
+    ("common_english: [Also]\nenglish_names: [x]\nnot_statutes: [bolag]\n",
+     "line 1: common_english: 'Also' is not a lower-case word"),
+    ("common_english: [also]\nenglish_names: [x]\n", "not_statutes must be a list"),
+    ("common_english: [also]\nenglish_names: [x]\nnot_statutes: [bolag]\nextra: [y]\n",
+     "line 4: 'extra': unknown list"),
+])
+def test_malformed_word_lists_are_refused_with_file_line_and_problem(tmp_path, text: str, said: str) -> None:  # type: ignore[no-untyped-def]
+    from assistant.abstain import load_word_lists
+    from core.errors import ConfigError
+
+    path = tmp_path / "abstain.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_word_lists(path)
+    assert said in str(err.value) and str(path) in str(err.value), str(err.value)

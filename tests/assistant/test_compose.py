@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.compose import ELLIPSIS, binding_label, label_en, permalink, phrase
+from assistant.compose import ELLIPSIS, binding_label, label_en, lead_phrase, permalink, phrase
 from assistant.qtype import TYPES
-from ingest.records import Clause
-from ingest.sources import Source
+from core.records import Clause
+from core.sources import Source
 
 SUITE = Path(__file__).resolve().parents[2] / "eval" / "suites" / "dev.yaml"
 
@@ -62,21 +62,21 @@ def _phrase_patterns() -> list[re.Pattern[str]]:
     out = []
     for lang in ("sv", "en"):
         for qtype in (*TYPES, "reference"):
-            out.append(pattern(phrase("lead", qtype, lang, *sentinels[:3])))
+            out.append(pattern(lead_phrase(qtype, lang, *sentinels[:3])))
         out.append(pattern(phrase("also", lang, *sentinels[:3])))
         for name in ("in_swedish", "abstain", "possibly_related", "related_heading", "sources_heading", "privacy",
                      "masked"):
             out.append(pattern(phrase(name, lang)))
         for status in ("expired", "not_yet_in_force", "repealed"):
-            out.append(pattern(phrase("not_in_force", lang, status, sentinels[0])))
-            out.append(pattern(phrase("not_in_force", lang, status, "")))
-        out.append(pattern(phrase("related_item", *sentinels[:2], phrase("definition_of", lang, sentinels[2]),
+            out.append(pattern(phrase(f"not_in_force_{status}", lang, sentinels[0])))
+            out.append(pattern(phrase(f"not_in_force_{status}", lang, "")))
+        out.append(pattern(phrase("related_item", lang, *sentinels[:2], phrase("definition_of", lang, sentinels[2]),
                                   sentinels[3])))
         for n in (1, 2, 3):
             out.append(pattern(phrase("not_in_sources", lang, sentinels[:n])))
-    out.append(pattern(phrase("item", *sentinels[:3])))
-    out.append(pattern(phrase("related_item", sentinels[0], sentinels[1], "", sentinels[2])))
-    out.append(pattern(phrase("source_line", *sentinels)))
+        out.append(pattern(phrase("item", lang, *sentinels[:3])))
+        out.append(pattern(phrase("related_item", lang, sentinels[0], sentinels[1], "", sentinels[2])))
+        out.append(pattern(phrase("source_line", lang, *sentinels)))
     return out
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.errors import BadRequestError, NotFoundError
+from core.errors import BadRequestError, NotFoundError
 
 pytestmark = pytest.mark.model
 

@@ -1,8 +1,13 @@
-"""The English–Swedish glossary and the agency acronyms that widen a search."""
+"""The English–Swedish glossary and the agency acronyms that widen a search, and the file they are read from."""
 
 from __future__ import annotations
 
-from assistant.glossary import ACRONYMS, acronym_terms, swedish_terms
+from pathlib import Path
+
+import pytest
+
+from assistant.glossary import GLOSSARY_FILE, acronym_terms, glossary, load_glossary, swedish_terms
+from core.errors import ConfigError
 
 
 def test_english_terms_map_to_the_corpus_vocabulary() -> None:
@@ -16,4 +21,42 @@ def test_acronyms_in_upper_case_only() -> None:
 
 
 def test_every_acronym_is_upper_case_and_expands_to_a_name() -> None:
-    assert all(a == a.upper() and len(a) >= 2 and name and name == name.lower() for a, name in ACRONYMS.items())
+    acronyms = glossary().acronyms
+    assert all(a == a.upper() and len(a) >= 2 and name and name == name.lower() for a, name in acronyms.items())
+
+
+def test_the_shipped_glossary_keeps_its_entries_and_their_origin() -> None:
+    g = load_glossary(GLOSSARY_FILE)
+    assert len(g.terms) == 504 and len(g.acronyms) == 14, "entries are pruned deliberately, never by a loader"
+    assert g.terms["security vetting"] == "säkerhetsprövning säkerhetsprövas"
+    assert g.topics["scope"] == ("general", "the corpus's own section headings"), "where a term comes from"
+    assert g.topics["security vetting"][0] == "protective security (säkerhetsskydd)"
+
+
+GOOD_GROUP = "  - topic: t\n    terms:\n      vetting: säkerhetsprövning\n"
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("glossary:\n" + GOOD_GROUP + "  - topic: u\n    terms:\n      vetting: x\n",
+     "line 7: 'vetting': appears twice (first at line 4)"),
+    ("glossary:\n  - topic: t\n    terms:\n      vetting: säkerhetsprövning\n      vetting: x\n",
+     "line 5: 'vetting' appears twice in one mapping"),
+    ("glossary:\n  - topic: t\n    terms:\n      Vetting: x\n",
+     "line 4: 'Vetting': the English phrase must be lower case"),
+    ("glossary:\n  - topic: t\n    terms:\n      vetting: ''\n",
+     "line 4: 'vetting': the Swedish terms must be a "),
+    ("glossary:\n  - topic: t\n    terms:\n      no: nej\n", "line 4: the entry's name must be a string"),
+    ("glossary:\n  - topic: t\n    terms: {}\n", "'terms': a group has at least one term"),
+    ("glossary:\n  - topic: t\n    term:\n      a: b\n", "line 3: 'term': unknown field"),
+    ("glossary:\n" + GOOD_GROUP + "acronyms:\n  uhr: x\n", "line 6: 'uhr': an acronym is two or more upper-case"),
+    ("glossary:\n" + GOOD_GROUP + "acronyms:\n  UHR: UHR\n",
+     "line 6: 'UHR': the agency's name must be lower case"),
+    ("glossary:\n" + GOOD_GROUP + "acronym:\n  UHR: x\n", "line 5: 'acronym': unknown section"),
+    ("glossary: x\n", "glossary must be a list"),
+])
+def test_a_malformed_glossary_is_refused_with_file_line_and_problem(tmp_path: Path, text: str, said: str) -> None:
+    path = tmp_path / "glossary.yaml"
+    path.write_text(text if "acronym" in text else text + "acronyms:\n  UHR: x\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_glossary(path)
+    assert said in str(err.value) and str(path) in str(err.value), str(err.value)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.references import DocumentNames, resolve
-from ingest.sources import Source, load_sources
+from core.sources import Source, load_sources
 
 MANIFEST = Path(__file__).resolve().parents[2] / "corpus" / "sources.toml"
 

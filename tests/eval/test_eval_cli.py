@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from assistant.settings import Settings
-from eval import cli as eval_cli
+from core.settings import Settings
+from eval import commands as eval_commands
 from eval import run as eval_run
+from vagvisare.cli import main
 
 
 @pytest.fixture()
@@ -23,7 +23,7 @@ def env(small_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
 
 def test_modes_agree() -> None:
-    assert eval_cli.MODES == eval_run.MODES
+    assert eval_commands.MODES == eval_run.MODES
 
 
 def test_run_writes_both_reports(env: Path, tiny_suite_path: Path,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pdf_fixtures import HEADER, Report, corpus_report, render_report
 
-from assistant.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

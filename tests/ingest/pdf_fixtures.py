@@ -253,8 +253,8 @@ def corpus_report(corpus_dir: Path) -> tuple[str, list[Section]]:
     government's pages on the subject become sections 4.1-4.6 of a chapter 4, and
     the two referrals an appendix, "Bilaga 1".
     """
+    from core.sources import Source
     from ingest.read_pages import read_markdown_page, read_plain_text
-    from ingest.sources import Source
 
     def source(doc_id: str, path: str, fmt: str) -> Source:
         return Source(doc_id, doc_id, "page", "information", "sv", fmt, path=path)

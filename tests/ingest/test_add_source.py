@@ -14,13 +14,13 @@ import pytest
 from html_fixtures import eurlex_recommendation
 from pdf_fixtures import Report
 
-from assistant import cli
-from assistant.errors import ConfigError, SourceError
-from assistant.settings import Settings
-from ingest import store
+from core import store
+from core.errors import ConfigError, SourceError
+from core.settings import Settings
+from core.sources import load_sources
 from ingest.add_source import add_source, detect_format
 from ingest.pipeline import build_index
-from ingest.sources import load_sources
+from vagvisare import cli
 
 ROUTES: dict[str, tuple[int, str, bytes]] = {}
 

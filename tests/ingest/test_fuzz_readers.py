@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pdf_fixtures import minimal_text_pdf
 
-from assistant.errors import SourceError
+from core.errors import SourceError
+from core.records import ReadDocument
+from core.sources import Source
 from ingest.pipeline import READERS, segment
-from ingest.records import ReadDocument
-from ingest.sources import Source
 
 FUZZ = settings(
     max_examples=200,

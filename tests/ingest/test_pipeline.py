@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ConfigError, SourceError, VagvisareError
-from assistant.settings import Settings, load_settings
-from ingest import embed, pipeline, store
-from ingest.embed import HashEmbedder
+from core import embed, store
+from core.embed import HashEmbedder
+from core.errors import ConfigError, SourceError, VagvisareError
+from core.settings import Settings, load_settings
+from core.sources import load_sources, source_to_toml
+from ingest import pipeline
 from ingest.pipeline import build_index
-from ingest.sources import load_sources, source_to_toml
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from html_fixtures import agency_page, eurlex_recommendation, point_text, recital_text, subpoint_text
 
-from assistant.errors import SourceError
+from core.errors import SourceError
+from core.records import Clause
+from core.sources import Source
 from ingest.pipeline import check_clauses, place_in_document, segment
-from ingest.read_html import read_eurlex, read_html_page
-from ingest.records import Clause
-from ingest.sources import Source
+from ingest.read_eurlex import read_eurlex
+from ingest.read_html import read_html_page
 
 TODAY = dt.date(2026, 11, 28)
 

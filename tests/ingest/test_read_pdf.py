@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from pdf_fixtures import HEADER, Report, encrypt, minimal_text_pdf, render_scanned
 
-from assistant.errors import SourceError
-from ingest import store
+from core import store
+from core.errors import SourceError
+from core.records import Clause
+from core.sources import Source, source_to_toml
 from ingest.pipeline import build_index, check_clauses, place_in_document
 from ingest.read_pdf import join_lines, read_pdf
-from ingest.records import Clause
 from ingest.segment_numbered import MAX_CHARS, segment_numbered
-from ingest.sources import Source, source_to_toml
 
 TODAY = dt.date(2026, 11, 28)
 

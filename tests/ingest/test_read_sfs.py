@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import SourceError
+from core.errors import SourceError
+from core.sources import Source, load_sources
 from ingest import pipeline
 from ingest.read_pages import read_markdown_page, read_plain_text
 from ingest.read_sfs import parse_front_matter, read_sfs_json, read_sfs_markdown
-from ingest.sources import Source, load_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from core.records import STATUSES, Block, Clause, ReadDocument
+from core.sources import Source, load_sources
 from ingest import pipeline
-from ingest.records import STATUSES, Block, Clause, ReadDocument
 from ingest.segment_sfs import segment_statute
-from ingest.sources import Source, load_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
@@ -29,7 +29,7 @@ AS_OF = dt.date(2026, 11, 28)
 SOURCES = {s.doc_id: s for s in load_sources(MANIFEST)}
 STATUTES = [d for d, s in SOURCES.items() if s.format.startswith("sfs-")]
 
-# clause id shapes of DESIGN.md, by clause kind
+# clause id shapes of the README (the clause-id table), by clause kind
 SECTION_WITH_CHAPTER = re.compile(r"^\d+[a-z]?:\d+[a-z]?(@\d{4}-\d\d-\d\d|@\d{4}-\d+)?$")
 SECTION_WITHOUT_CHAPTER = re.compile(r"^\d+[a-z]?(@\d{4}-\d\d-\d\d|@\d{4}-\d+)?$")
 ID_SHAPES = {
@@ -102,7 +102,7 @@ def test_clause_ids_are_unique_and_of_the_specified_shape(doc_id: str) -> None:
             shape = SECTION_WITH_CHAPTER if ":" in c.locator else SECTION_WITHOUT_CHAPTER
         else:
             shape = ID_SHAPES[c.kind]
-        assert shape.match(c.locator), f"{c.clause_id}: a {c.kind} id must have the shape DESIGN.md fixes"
+        assert shape.match(c.locator), f"{c.clause_id}: a {c.kind} id must have the shape the README fixes"
 
 
 @pytest.mark.parametrize("doc_id", list(SOURCES))
@@ -463,7 +463,7 @@ def test_segment_statute_on_a_small_text() -> None:
         ("2:1a", "2 kap. 1 a §", "in_force", "Ny lydelse.", "Lag (2025:3)"),
         ("overgang:2020-1", "Övergångsbestämmelser (2020:1)", "in_force",
          "1. Denna lag träder i kraft den 1 juli 2020.\n2. Äldre föreskrifter gäller.", ""),
-    ], "sections, a repealed one, two wordings and the transitional provisions, each as DESIGN.md says"
+    ], "sections, a repealed one, two wordings and the transitional provisions, each as the README says"
     assert clauses[0].heading_path == ("1 kap. Inledande bestämmelser", "Tillämpningsområde")
     assert report["preamble"] == []
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from core.records import Block, Clause, ReadDocument
+from core.sources import load_sources
 from ingest import pipeline
-from ingest.records import Block, Clause, ReadDocument
 from ingest.segment_text import segment_text
-from ingest.sources import load_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
@@ -55,7 +55,7 @@ def test_decision_headings_give_the_ids() -> None:
         "the first heading 'Regeringens beslut' names the first paragraphs")
     c = clauses[f"{DECISION}#narmare-beskrivning-av-uppdraget-2"]
     assert c.text.startswith("Riktlinjerna ska även bidra till att skapa ökad medvetenhet och kompetens"), (
-        "the id of DESIGN.md's example points at the second paragraph under 'Närmare beskrivning av uppdraget'")
+        "the id of the README's example points at the second paragraph under 'Närmare beskrivning av uppdraget'")
     assert c.heading_path == ("Närmare beskrivning av uppdraget", "Vägledande nationella riktlinjer")
     assert c.label == "Närmare beskrivning av uppdraget, st. 2"
     fourth = clauses[f"{DECISION}#narmare-beskrivning-av-uppdraget-4"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from core.sources import load_sources
 from ingest import pipeline
 from ingest.sentences import sentence_spans, sentences
-from ingest.sources import load_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

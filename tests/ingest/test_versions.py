@@ -9,22 +9,17 @@ import pytest
 from html_fixtures import eurlex_recommendation
 from pdf_fixtures import Report, Section, render_report
 
-from assistant import cli
-from assistant.errors import ConfigError
-from assistant.settings import Settings
-from ingest import store
+from core import store
+from core.errors import ConfigError
+from core.records import Clause
+from core.settings import Settings
+from core.sources import load_sources
+from core.versions import current_clause_id, parallel_clause_id, previous_clause_ids
 from ingest.add_source import add_source
+from ingest.diff import diff_clauses, diff_source
 from ingest.pipeline import build_index
-from ingest.records import Clause
-from ingest.sources import load_sources
-from ingest.versions import (
-    current_clause_id,
-    diff_clauses,
-    diff_source,
-    parallel_clause_id,
-    previous_clause_ids,
-    previous_versions,
-)
+from ingest.versions import previous_versions
+from vagvisare import cli
 
 
 def _clause(locator: str, text: str) -> Clause:
@@ -134,7 +129,7 @@ def test_replacing_with_the_same_file_is_refused(replaced: tuple[Settings, Path]
 
 
 def test_a_changed_file_without_a_new_version_is_refused_at_ingest(replaced: tuple[Settings, Path]) -> None:
-    from assistant.errors import SourceError
+    from core.errors import SourceError
 
     settings, second = replaced
     (settings.corpus_dir / "added" / "vr-riktlinjer.pdf").write_bytes(second.read_bytes())

@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from assistant.settings import Settings
+from core.settings import Settings
 from web.app import create_app
 
 

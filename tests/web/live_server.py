@@ -17,10 +17,10 @@ from pathlib import Path
 
 import httpx
 
-from assistant.settings import PREFIX, Settings
+from core.settings import PREFIX, Settings
 
 ADMIN_TOKEN = "live-server-admin-token-7f3a9c2e"
-ENTRY = "import sys; from assistant.cli import main; sys.exit(main())"
+ENTRY = "import sys; from vagvisare.cli import main; sys.exit(main())"
 
 
 def settings_env(settings: Settings, **overrides: object) -> dict[str, str]:

@@ -11,9 +11,9 @@ import time
 import numpy as np
 import pytest
 
-from assistant.errors import ModelError
-from assistant.settings import Settings
-from ingest.embed import HashEmbedder
+from core.embed import HashEmbedder
+from core.errors import ModelError
+from core.settings import Settings
 from web.batching import CHUNK, BatchingEmbedder
 from web.embedding_process import ProcessEmbedder
 

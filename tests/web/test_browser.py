@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from assistant.feedback import Store
-from assistant.settings import Settings
+from core.settings import Settings
 from web.app import create_app
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from web_helpers import csrf_token
 
-from assistant.settings import Settings
+from core.settings import Settings
 from web.app import create_app
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from web_helpers import csrf_token
 
-from assistant.cli import main
-from assistant.errors import ConfigError
-from assistant.settings import Settings, load_settings
+from core.errors import ConfigError
+from core.settings import Settings, load_settings
+from vagvisare.cli import main
 from web import security
 from web.app import app_from_env, create_app
 from web.security import RateLimiter, RateLimitError, admin_token_problem

@@ -153,3 +153,11 @@ def test_api_page_lists_the_endpoints_without_a_cdn(client: TestClient) -> None:
     assert "cdn" not in page.text.lower() and 'href="/openapi.json"' in page.text
     schema = client.get("/openapi.json").json()
     assert "/api/ask" in schema["paths"] and "/" not in schema["paths"], "only the API is in the schema"
+
+
+def test_the_interface_words_come_from_the_catalogue_in_both_languages() -> None:
+    from web.i18n import messages, strings
+
+    assert set(strings("sv")) == set(strings("en")) == set(messages().keys()), "every word in both languages"
+    assert strings("sv")["send"] == "Skicka" and strings("en")["send"] == "Send"
+    assert strings("fr") == strings("sv"), "another language gets the Swedish interface"

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from live_server import LiveServer
 
 from assistant.feedback import Store
-from assistant.settings import Settings
+from core.settings import Settings
 from web.app import create_app
 
 TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
@@ -159,8 +159,8 @@ def _mixed(client: httpx.Client, n: int, i: int) -> httpx.Response:
 
 def test_a_new_index_is_swapped_in_under_load_with_zero_failed_requests(own_index: Settings,
                                                                          tmp_path: Path) -> None:
+    from core.store import builds_dir, swap_in
     from ingest.pipeline import build_index
-    from ingest.store import builds_dir, swap_in
 
     settings = own_index.replace(data_dir=tmp_path / "data")
     with LiveServer(settings, tmp_path / "server.log") as server, Load(server.url, _mixed, 6) as load:
@@ -264,8 +264,8 @@ def test_with_several_workers_a_reload_replaces_them_one_by_one(own_index: Setti
     """`serve --workers 2`: the reload asks uvicorn's supervisor to replace each worker, the new one
     ready (its index loaded) before the old one stops. A stopping worker closes its idle kept-alive
     connections, so a client may have to resend once (browsers do); no request gets an error."""
+    from eval.bench_load import process_tree
     from ingest.pipeline import build_index
-    from web.bench import process_tree
 
     settings = own_index.replace(index_dir=tmp_path / "index", data_dir=tmp_path / "data")
     build_index(settings)

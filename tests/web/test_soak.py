@@ -18,8 +18,9 @@ import httpx
 import pytest
 from live_server import LiveServer
 
-from assistant.settings import Settings
-from web.bench import memory_mb, process_tree, suite_questions
+from core.settings import Settings
+from eval.bench import suite_questions
+from eval.bench_load import memory_mb, process_tree
 
 pytestmark = pytest.mark.model
 SECONDS = float(os.environ.get("SOAK_SECONDS", "120"))

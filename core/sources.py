@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 
 KINDS = ("statute", "ordinance", "guideline", "recommendation", "decision", "page")
 BINDINGS = ("law", "recommendation", "guidance", "information")
@@ -151,9 +151,9 @@ def load_sources(manifest: Path) -> list[Source]:
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
-def _toml_value(value: object) -> str:
+def toml_value(value: object) -> str:
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     # a TOML basic string: quotes, backslashes and control characters escaped
     text = "".join(_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
                    for c in str(value))
@@ -170,5 +170,5 @@ def source_to_toml(source: Source) -> str:
         value = data.get(key)
         if value in ("", None, [], ()):
             continue
-        lines.append(f"{key} = {_toml_value(value)}")
+        lines.append(f"{key} = {toml_value(value)}")
     return "\n".join(lines) + "\n"

@@ -6,9 +6,9 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 
+from core.analyze import Analyzer, words
+from core.sources import load_sources
 from ingest import pipeline
-from ingest.analyze import Analyzer, words
-from ingest.sources import load_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

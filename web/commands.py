@@ -1,48 +1,26 @@
-"""`vagvisare serve`: the web chat and JSON API under uvicorn; `vagvisare bench`: load it and measure."""
+"""The web side's command: `vagvisare serve`, the web chat and JSON API under uvicorn."""
 
 from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 from typing import Any
 
-from assistant.cli import EXTRA_PARSERS, command
-from assistant.settings import Settings
+from core.commands import Command
+from core.settings import Settings
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 KEEP_ALIVE_S = 75
 
 
-def _parser(sub: Any) -> None:
-    p = sub.add_parser("serve", help="serve the web chat and the JSON API")
+def _serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=int, default=1,
                    help="worker processes (default 1; each loads the index and the model; settings come "
                         "from the environment)")
 
-    b = sub.add_parser("bench", help="start a server on loopback, load it with concurrent clients, "
-                                     "write docs/benchmark.json and docs/benchmark.md")
-    b.add_argument("--quick", action="store_true", help="a short smoke run (a few seconds per level)")
-    b.add_argument("--levels", default=None, metavar="N,N,...",
-                   help="concurrent clients per level (default 1,8,32,64; --quick: 1,8)")
-    b.add_argument("--duration", type=float, default=None, metavar="S",
-                   help="seconds per level (default 20; --quick: 4)")
-    b.add_argument("--max-requests", type=int, default=None, metavar="N",
-                   help="request cap per level (default 5000)")
-    b.add_argument("--workers", default=None, metavar="N,N",
-                   help="server worker counts to compare (default 1,2; --quick: 1)")
-    b.add_argument("--skip-ingest", action="store_true",
-                   help="reuse the benchmark index; do not time a full and an incremental ingest")
-    b.add_argument("--no-options", action="store_true",
-                   help="do not measure the configuration options (batching, embedding process, threads)")
-    b.add_argument("--out", type=Path, default=Path("docs"), help="where benchmark.json and benchmark.md go")
-    b.add_argument("--work-dir", type=Path, default=Path("var/bench"),
-                   help="the benchmark's own index and data (default var/bench)")
 
-
-EXTRA_PARSERS.append(_parser)
 
 
 def one_thread_per_request() -> None:
@@ -60,7 +38,6 @@ def one_thread_per_request() -> None:
     threadpool_limits(int(os.environ["OPENBLAS_NUM_THREADS"]), user_api="blas")
 
 
-@command("serve")
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from web.security import check_admin_token
 
@@ -85,8 +62,5 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-@command("bench")
-def _bench(args: argparse.Namespace, settings: Settings) -> int:
-    from web.bench import BenchOptions, run_benchmark
-
-    return run_benchmark(settings, BenchOptions.from_args(args))
+SERVE = Command(("serve",), "serve the web chat and the JSON API", _serve_arguments, _serve)
+COMMANDS = (SERVE,)

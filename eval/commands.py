@@ -1,4 +1,5 @@
-"""`vagvisare eval run | compare | calibrate | latency | from-feedback`: parse, call :mod:`eval`, print."""
+"""The eval side's commands: `vagvisare eval run | compare | calibrate | latency | from-feedback` and
+`vagvisare bench`. Each parses its arguments, calls one function of :mod:`eval` and prints the result."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.cli import EXTRA_PARSERS, _table, command
-from assistant.settings import Settings
+from core.commands import Command, table
+from core.settings import Settings
 
 MODES = ("hybrid", "dense", "bm25", "naive")  # eval.run.MODES, without importing the engine to parse
 DEFAULT_JSON = Path("var/eval/report.json")
@@ -21,11 +22,9 @@ _SUMMARY = (("recall_at_1", "R@1", "rate"), ("recall_at_5", "R@5", "rate"), ("re
             ("latency_p50_ms", "p50 ms", "ms"), ("latency_p95_ms", "p95 ms", "ms"))
 
 
-def _parser(sub: Any) -> None:
-    p = sub.add_parser("eval", help="run eval suites, compare reports, calibrate abstention")
-    esub = p.add_subparsers(dest="eval_command", required=True)
 
-    r = esub.add_parser("run", help="answer every suite question in every mode; write JSON and HTML reports")
+
+def _run_arguments(r: argparse.ArgumentParser) -> None:
     r.add_argument("--suite", action="append", metavar="PATH",
                    help="a suite YAML file, or dev / heldout (repeatable; default: dev and heldout)")
     r.add_argument("--mode", action="append", choices=MODES,
@@ -35,29 +34,47 @@ def _parser(sub: Any) -> None:
     r.add_argument("--no-curves", action="store_true",
                    help="skip re-answering abstained questions for the risk–coverage curve (faster)")
 
-    c = esub.add_parser("compare", help="what improved and regressed between two JSON reports")
+
+def _compare_arguments(c: argparse.ArgumentParser) -> None:
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
     c.add_argument("--mode", action="append", choices=MODES, help="only this mode (repeatable)")
     c.add_argument("--suite", action="append", metavar="NAME", help="only this suite (repeatable)")
     c.add_argument("--fail-on-regression", action="store_true", help="exit 1 if any question regressed")
 
-    k = esub.add_parser("calibrate", help="choose the abstention threshold on the dev suite; write "
-                        "assistant/calibration.json")
+
+def _calibrate_arguments(k: argparse.ArgumentParser) -> None:
     k.add_argument("--suite", action="append", metavar="PATH",
                    help="default: dev (the held-out suite is refused)")
     k.add_argument("--dry-run", action="store_true", help="print the result; write nothing")
 
-    t = esub.add_parser("latency", help="time answer() stage by stage (embedding, search, composition)")
+
+def _latency_arguments(t: argparse.ArgumentParser) -> None:
     t.add_argument("--suite", action="append", metavar="PATH",
                    help="a suite YAML file, or dev / heldout (repeatable; default: dev and heldout)")
 
-    f = esub.add_parser("from-feedback",
-                        help="draft suite entries from thumbs-down and wrong-citation feedback")
+
+def _from_feedback_arguments(f: argparse.ArgumentParser) -> None:
     f.add_argument("--out", type=Path, help="write the YAML here (default: print it)")
 
 
-EXTRA_PARSERS.append(_parser)
+def _bench_arguments(b: argparse.ArgumentParser) -> None:
+    b.add_argument("--quick", action="store_true", help="a short smoke run (a few seconds per level)")
+    b.add_argument("--levels", default=None, metavar="N,N,...",
+                   help="concurrent clients per level (default 1,8,32,64; --quick: 1,8)")
+    b.add_argument("--duration", type=float, default=None, metavar="S",
+                   help="seconds per level (default 20; --quick: 4)")
+    b.add_argument("--max-requests", type=int, default=None, metavar="N",
+                   help="request cap per level (default 5000)")
+    b.add_argument("--workers", default=None, metavar="N,N",
+                   help="server worker counts to compare (default 1,2; --quick: 1)")
+    b.add_argument("--skip-ingest", action="store_true",
+                   help="reuse the benchmark index; do not time a full and an incremental ingest")
+    b.add_argument("--no-options", action="store_true",
+                   help="do not measure the configuration options (batching, embedding process, threads)")
+    b.add_argument("--out", type=Path, default=Path("docs"), help="where benchmark.json and benchmark.md go")
+    b.add_argument("--work-dir", type=Path, default=Path("var/bench"),
+                   help="the benchmark's own index and data (default var/bench)")
 
 
 def _fmt(value: Any, kind: str) -> str:
@@ -81,7 +98,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"\nSuite {suite}: {first['questions']} questions ({first['answerable']} answerable)")
         rows = [[mode, *(_fmt(agg.get(key), kind) for key, _, kind in _SUMMARY)]
                 for mode, agg in per_mode.items()]
-        print(_table(rows, ["mode", *(head for _, head, _ in _SUMMARY)]))
+        print(table(rows, ["mode", *(head for _, head, _ in _SUMMARY)]))
     meta = run.meta
     print(f"\nIndex {meta['index']['version']}, commit {(meta['git']['commit'] or 'unknown')[:10]}"
           f"{' (dirty)' if meta['git']['dirty'] else ''}, threshold {meta['abstain_threshold']}, "
@@ -101,7 +118,7 @@ def _compare(args: argparse.Namespace, settings: Settings) -> int:
              _fmt(d.after, "ms" if d.metric.endswith("_ms") else "rate"),
              _fmt(d.change, "gap") if d.change is not None else "n/a"] for d in result.deltas]
     if rows:
-        print(_table(rows, ["suite", "mode", "metric", "before", "after", "change"]))
+        print(table(rows, ["suite", "mode", "metric", "before", "after", "change"]))
     for title, changes in (("Regressed", result.regressed), ("Improved", result.improved)):
         print(f"\n{title} ({len(changes)}):")
         for ch in changes:
@@ -135,7 +152,7 @@ def _latency(args: argparse.Namespace, settings: Settings) -> int:
 
     bot = Assistant.load(settings)
     count, stages = measure_latency(bot, load_suites(args.suite or DEFAULT_SUITES))
-    print(_table([[s.name, f"{s.median:.1f}", f"{s.p95:.1f}"] for s in stages], ["stage", "median ms", "p95 ms"]))
+    print(table([[s.name, f"{s.median:.1f}", f"{s.p95:.1f}"] for s in stages], ["stage", "median ms", "p95 ms"]))
     print(f"\n{count} questions, each answered once after a warm-up; index {bot.index_version}.")
     return 0
 
@@ -159,10 +176,25 @@ def _from_feedback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_SUBCOMMANDS = {"run": _run, "compare": _compare, "calibrate": _calibrate, "latency": _latency,
-                "from-feedback": _from_feedback}
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.bench import BenchOptions, run_benchmark
+
+    return run_benchmark(settings, BenchOptions.from_args(args))
 
 
-@command("eval")
-def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    return _SUBCOMMANDS[args.eval_command](args, settings)
+BENCH = Command(("bench",), "start a server on loopback, load it with concurrent clients, "
+                            "write docs/benchmark.json and docs/benchmark.md", _bench_arguments, _bench)
+EVAL = Command(("eval",), "run eval suites, compare reports, calibrate abstention")
+EVAL_COMMANDS = (
+    Command(("eval", "run"), "answer every suite question in every mode; write JSON and HTML reports",
+            _run_arguments, _run),
+    Command(("eval", "compare"), "what improved and regressed between two JSON reports", _compare_arguments,
+            _compare),
+    Command(("eval", "calibrate"), "choose the abstention threshold on the dev suite; write "
+                                   "assistant/calibration.json", _calibrate_arguments, _calibrate),
+    Command(("eval", "latency"), "time answer() stage by stage (embedding, search, composition)",
+            _latency_arguments, _latency),
+    Command(("eval", "from-feedback"), "draft suite entries from thumbs-down and wrong-citation feedback",
+            _from_feedback_arguments, _from_feedback),
+)
+COMMANDS = (BENCH, EVAL, *EVAL_COMMANDS)

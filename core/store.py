@@ -6,7 +6,7 @@ Layout of an index directory::
     clauses.sqlite    documents, clauses, passages (dense rows), sentences, full-text search (FTS5)
     dense.faiss       one normalised vector per passage (a clause, or a window of a long clause)
     sentences.npy     one vector per sentence (float16), for choosing what to quote
-    bm25/             BM25 over clauses (bm25s), tokens from :mod:`ingest.analyze`
+    bm25/             BM25 over clauses (bm25s), tokens from :mod:`core.analyze`
     vocab.json        the vocabulary the compound splitter knows
 
 ``VAGVISARE_INDEX_DIR`` is a symbolic link to the current build; a new build is
@@ -27,10 +27,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import ConfigError, IndexMismatchError, IndexMissingError
-from ingest.analyze import Analyzer
-from ingest.records import Clause, Unit
-from ingest.sources import Source
+from core.analyze import Analyzer
+from core.errors import ConfigError, IndexMismatchError, IndexMissingError
+from core.records import Clause, Unit
+from core.sources import Source
 
 log = logging.getLogger(__name__)
 

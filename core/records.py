@@ -1,6 +1,6 @@
 """Records of the index format: documents as read, and the clauses cut from them.
 
-Owned together with :mod:`ingest.store` (which reads and writes them); the
+Owned together with :mod:`core.store` (which reads and writes them); the
 pipeline writes these records, the assistant reads them.
 """
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ConfigError
-from ingest.sources import BINDINGS, FORMATS, KINDS, Source, load_sources, source_to_toml
+from core.errors import ConfigError
+from core.sources import BINDINGS, FORMATS, KINDS, Source, load_sources, source_to_toml
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "corpus" / "sources.toml"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import ConfigError
+from core.errors import ConfigError
 
 PREFIX = "VAGVISARE_"
 BUNDLED_MODEL = "bundled:multilingual-e5-small"

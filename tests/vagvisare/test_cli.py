@@ -1,4 +1,4 @@
-"""The `vagvisare` command: ingest, sources and settings through `assistant.cli.main`, settings from the environment.
+"""The `vagvisare` command: ingest, sources and settings through `vagvisare.cli.main`, settings from the environment.
 
 The whole default manifest is indexed once with the fast hash embedder into a temporary directory.
 """
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from ingest import store
-from ingest.sources import load_sources
+from core import store
+from core.sources import load_sources
+from vagvisare.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 MANIFEST = ROOT / "corpus" / "sources.toml"
 DOC_IDS = [s.doc_id for s in load_sources(MANIFEST)]

@@ -27,8 +27,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.errors import ModelError
-from assistant.settings import BUNDLED_MODEL, Settings
+from core.errors import ModelError
+from core.settings import BUNDLED_MODEL, Settings
 
 log = logging.getLogger(__name__)
 

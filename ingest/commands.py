@@ -1,0 +1,114 @@
+"""The ingest side's commands: `vagvisare ingest`, `vagvisare sources add` and `vagvisare sources diff`.
+
+Each parses its arguments, calls one function of :mod:`ingest` and prints the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from core.commands import Command, table
+from core.settings import Settings
+
+
+def _ingest_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rebuild", action="store_true", help="recompute every vector (ignore the previous index)")
+    p.add_argument("--check", action="store_true", help="read and segment only; write nothing")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.pipeline import build_index
+
+    report = build_index(settings, rebuild=args.rebuild, progress=not args.quiet, only_check=args.check)
+    rows = [[d["doc_id"], str(d["clauses"]), ", ".join(f"{k} {v}" for k, v in sorted(d["statuses"].items()))]
+            for d in report.documents]
+    print(table(rows, ["document", "clauses", "status"]))
+    for warning in report.warnings:
+        print(f"note: {warning}")
+    if args.check:
+        print(f"\nChecked {len(report.documents)} documents, {report.clauses} clauses "
+              f"in {report.seconds:.1f} s. Nothing was written.")
+        return 0
+    print(f"\nIndexed {len(report.documents)} documents, {report.clauses} clauses "
+          f"({report.passages} passages, {report.sentences} sentences; {report.embedded} embedded, "
+          f"{report.reused} reused) in {report.seconds:.1f} s.")
+    print(f"Index {report.index_version} in {report.index_dir} ({report.size_bytes / 1e6:.1f} MB).")
+    return 0
+
+
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("location", metavar="PATH_OR_URL", help="the file, or the address to download it from")
+    p.add_argument("--id", dest="doc_id", required=True, help="doc_id, e.g. eu-c-2024-3510 or uu-riktlinjer")
+    p.add_argument("--title", default="", help="full title (reserved ids have one)")
+    p.add_argument("--kind", default="", help="guideline, recommendation, decision, page, ...")
+    p.add_argument("--binding", default="", help="law, recommendation, guidance or information")
+    p.add_argument("--lang", default="", help="sv or en (default sv)")
+    p.add_argument("--short", default="", help="common abbreviation")
+    p.add_argument("--format", dest="fmt", default="", help="pdf, html, eurlex, text or markdown")
+    p.add_argument("--version", default="", help="name of this version (default: today's date)")
+    p.add_argument("--as-of", dest="as_of", default="", help="publication date or consolidation level")
+    p.add_argument("--official-url", dest="official_url", default="", help="where the authoritative text is")
+    p.add_argument("--parallel", default="", help="doc_id of the same act in the other language")
+    p.add_argument("--replace", action="store_true",
+                   help="the new version of an existing id; the current one stays as a previous version")
+    p.add_argument("--timeout", type=float, default=30.0, help="download timeout in seconds")
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.add_source import add_source
+
+    result = add_source(settings, args.location, doc_id=args.doc_id, title=args.title, kind=args.kind,
+                        binding=args.binding, lang=args.lang, short=args.short, fmt=args.fmt,
+                        version=args.version, as_of=args.as_of, official_url=args.official_url,
+                        parallel=args.parallel, replace_current=args.replace, timeout=args.timeout)
+    s = result.source
+    print(f"Added {s.doc_id} ({s.format}, {result.clauses} clauses, version {s.version}) as {result.file}")
+    print(f"sha256 {s.sha256}")
+    if result.previous:
+        print(f"The previous version {result.previous.version} is kept as {result.previous.path}.")
+    if result.linked:
+        print(f"Linked as the parallel language version of {result.linked}.")
+    print("Run `vagvisare ingest` to index it.")
+    return 0
+
+
+def _diff_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("new_file", metavar="NEW_FILE")
+    p.add_argument("--format", dest="fmt", default="", help="format of the new file (default: same)")
+    p.add_argument("--json", action="store_true", help="print the differences as JSON")
+
+
+def _diff(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.diff import diff_source
+
+    diff = diff_source(settings, args.doc_id, Path(args.new_file), args.fmt)
+    if args.json:
+        print(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{diff.doc_id}: version {diff.old_version} → {diff.new_version}: {len(diff.added)} added, "
+          f"{len(diff.removed)} removed, {len(diff.changed)} changed, {diff.unchanged} unchanged")
+    for c in diff.added:
+        print(f"+ {c.locator:<16} {c.label}: {c.text[:80]}")
+    for c in diff.removed:
+        print(f"- {c.locator:<16} {c.label}: {c.text[:80]}")
+    for _old, new in diff.changed:
+        print(f"~ {new.locator:<16} {new.label}: {new.text[:80]}")
+    return 0
+
+
+INGEST = Command(("ingest",), "read the sources and build the index", _ingest_arguments, _ingest)
+SOURCES_ADD = Command(
+    ("sources", "add"), "copy or download a document into the corpus and list it in the manifest",
+    _add_arguments, _add,
+    description="Add a document (a file or an http(s) address) to the corpus. It is read and segmented "
+                "first; the next `vagvisare ingest` includes it.")
+SOURCES_DIFF = Command(
+    ("sources", "diff"), "list the clauses a new file would add, remove or change", _diff_arguments, _diff,
+    description="Compare the current version of a source with a new file; writes nothing.")
+
+INGEST_COMMANDS = (INGEST,)
+SOURCES_COMMANDS = (SOURCES_ADD, SOURCES_DIFF)  # under `vagvisare sources` (assistant.commands)
