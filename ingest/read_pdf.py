@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import SourceError
-from ingest.normalize import clean_line
+from ingest.normalize import Vocabulary, clean_line, join_lines
 from ingest.read_sfs import read_bytes
 from ingest.records import Block, ReadDocument
 from ingest.sources import Source
@@ -52,20 +52,6 @@ _PAGE_NUMBER = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?:;…]['’”»)]*$")
 _LIST_START = re.compile(r"^(?:[•·▪◦●■–—-]\s|\(?[a-zåäö]\)\s|\d{1,2}\)\s)")
-_CONJUNCTIONS = {
-    "och",
-    "eller",
-    "samt",
-    "respektive",
-    "resp.",
-    "till",
-    "som",
-    "men",
-    "utan",
-    "and",
-    "or",
-    "nor",
-}
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 
 
@@ -528,54 +514,15 @@ def _join_across_pages(paragraphs: list[_Paragraph], layout: _Layout) -> list[_P
     return out
 
 
-def _vocabulary(pages: list[list[Line]]) -> tuple[set[str], set[str]]:
-    words: set[str] = set()
-    hyphenated: set[str] = set()
-    for lines in pages:
-        for ln in lines:
-            text = ln.text.lower()
-            words.update(re.findall(r"[^\W\d_]+", text))
-            hyphenated.update(re.findall(r"[^\W\d_]+-[^\W\d_]+", text))
-    return words, hyphenated
+def _vocabulary(pages: list[list[Line]]) -> Vocabulary:
+    return Vocabulary.of(ln.text for lines in pages for ln in lines)
 
 
-def join_lines(lines: list[str], words: set[str], hyphenated: set[str]) -> str:
-    """Join the lines of a paragraph, mending words hyphenated at a line end.
-
-    "förut-" + "sättningar" → "förutsättningar"; "forsknings-" + "och" → "forsknings- och";
-    "EU-" + "samarbetet" → "EU-samarbetet"; a soft hyphen always goes. Where the document
-    itself writes the word with a hyphen elsewhere ("it-säkerhet"), the hyphen stays.
-    """
-    out = ""
-    for raw in lines:
-        line = clean_line(raw)
-        if not line:
-            continue
-        if not out:
-            out = line
-            continue
-        if out.endswith("\u00ad"):
-            out = out[:-1] + line
-            continue
-        nxt = line.split(" ", 1)[0]
-        if out.endswith("-") and len(out) >= 2 and out[-2].isalnum() and nxt[:1].isalnum():
-            head = re.search(r"([^\W\d_]+)-$", out)
-            tail = re.match(r"[^\W\d_]+", nxt)
-            written_with_hyphen = (
-                head is not None
-                and tail is not None
-                and f"{head.group(1)}-{tail.group(0)}".lower() in hyphenated
-                and (head.group(1) + tail.group(0)).lower() not in words
-            )
-            if nxt.lower() in _CONJUNCTIONS:
-                out = out + " " + line  # "forsknings- och"
-            elif out[-2].islower() and nxt[:1].islower() and not written_with_hyphen:
-                out = out[:-1] + line  # "förut-" + "sättningar"
-            else:
-                out = out + line  # "EU-samarbetet", "2025-2026", "it-säkerhet"
-            continue
-        out = out + " " + line
-    return clean_line(out.replace("\u00ad", ""))
+def _join(lines: list[Line], vocabulary: Vocabulary) -> str:
+    """A paragraph's lines as one line; typeset text: break hyphens are decided with the vocabulary."""
+    return join_lines(
+        [ln.text for ln in lines], vocabulary=vocabulary, hyphen_joins="letters-and-digits", space_before_break=False
+    )
 
 
 def _plausible_next(number: str, previous: str | None) -> bool:
@@ -623,14 +570,14 @@ def _unstyled_heading(first: str, layout: _Layout, toc: dict[str, str], previous
 
 
 def _classify(
-    paragraphs: list[_Paragraph], layout: _Layout, toc: dict[str, str], words: set[str], hyphenated: set[str]
+    paragraphs: list[_Paragraph], layout: _Layout, toc: dict[str, str], vocabulary: Vocabulary
 ) -> list[_Heading | _Paragraph]:
     """Decide which paragraphs are headings; split a heading glued to its first paragraph."""
     items: list[_Heading | _Paragraph] = []
     previous: str | None = None
     for paragraph in paragraphs:
         if paragraph.heading and len(paragraph.lines) <= 4:
-            text = join_lines([ln.text for ln in paragraph.lines], words, hyphenated)
+            text = _join(paragraph.lines, vocabulary)
             number = heading_number(text)
             previous = number or previous
             items.append(
@@ -684,9 +631,9 @@ def read_pdf(source: Source, path: Path) -> ReadDocument:
     toc = remove_contents(text)
 
     layout = _layout(text.pages)
-    words, hyphenated = _vocabulary(text.pages)
+    vocabulary = _vocabulary(text.pages)
     paragraphs = _paragraphs(text.pages, layout)
-    items = _classify(paragraphs, layout, toc, words, hyphenated)
+    items = _classify(paragraphs, layout, toc, vocabulary)
     levels = _levels(items)
     has_numbers = any(isinstance(h, _Heading) and (h.number or h.named) for h in items)
 
@@ -699,14 +646,14 @@ def read_pdf(source: Source, path: Path) -> ReadDocument:
             cover.append(
                 item.text
                 if isinstance(item, _Heading)
-                else join_lines([ln.text for ln in item.lines], words, hyphenated)
+                else _join(item.lines, vocabulary)
             )
             continue
         if isinstance(item, _Heading):
             level = levels[i] if has_numbers else (2 if levels[i] == 1 else 3)
             blocks.append(Block(item.text, heading_level=level, page=item.page, explicit=True))
             continue
-        body = join_lines([ln.text for ln in item.lines], words, hyphenated)
+        body = _join(item.lines, vocabulary)
         if not body:
             continue
         if item.page_end != item.page:

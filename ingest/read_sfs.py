@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from assistant.errors import SourceError
-from ingest.normalize import join_wrapped, mark_hyphenation, split_blocks, strip_md_links
+from ingest.normalize import join_lines, mark_hyphenation, split_blocks, strip_md_links
 from ingest.records import Block, ReadDocument
 from ingest.sources import Source
 
@@ -63,7 +63,7 @@ def read_sfs_json(source: Source, path: Path) -> ReadDocument:
     if not text.strip():
         raise SourceError(f"{source.doc_id}: {path} has an empty statute text.",
                           hint="Replace the file with the SFS database record as downloaded.")
-    blocks = [Block(join_wrapped(lines)) for lines in split_blocks(mark_hyphenation(text))]
+    blocks = [Block(join_lines(lines)) for lines in split_blocks(mark_hyphenation(text))]
     amendments = [
         {
             "beteckning": a.get("beteckning", ""),
@@ -109,7 +109,7 @@ def markdown_blocks(body: str) -> tuple[str, list[Block]]:
 
     def flush() -> None:
         if paragraph:
-            text = join_wrapped([strip_md_links(x) for x in paragraph])
+            text = join_lines([strip_md_links(x) for x in paragraph])
             if text:
                 blocks.append(Block(text, explicit=True))
             paragraph.clear()
@@ -118,7 +118,7 @@ def markdown_blocks(body: str) -> tuple[str, list[Block]]:
         m = _HEADING.match(line)
         if m:
             flush()
-            text = join_wrapped([strip_md_links(m.group(2))])
+            text = join_lines([strip_md_links(m.group(2))])
             if len(m.group(1)) == 1 and not title:
                 title = text
             elif text:
