@@ -11,8 +11,8 @@ from pdf_fixtures import HEADER, Report, encrypt, minimal_text_pdf, render_scann
 
 from assistant.errors import SourceError
 from ingest import store
-from ingest.pipeline import build_index, check_clauses, place_in_document
 from ingest.normalize import Vocabulary, join_lines
+from ingest.pipeline import build_index, check_clauses, place_in_document
 from ingest.read_pdf import read_pdf
 from ingest.records import Clause
 from ingest.segment_numbered import MAX_CHARS, segment_numbered
