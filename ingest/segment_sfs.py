@@ -12,7 +12,8 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from ingest.records import Block, Clause, ReadDocument, Unit
+from ingest.records import Block, Clause, ReadDocument
+from ingest.units import STATUTE_LISTS, number_units
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ _REPEALED = re.compile(
     r"^(?:Har (?:upphävts|betecknats\b.*?)|Ny beteckning\b.*?) genom (lag|förordning) \((\d{4}:\d+)\)\.?$",
     re.I | re.S)
 _NOTE = re.compile(r"\s*\b((?:Lag|Förordning|Kungörelse)\s*\((\d{4}:\d+)\))\.\s*$")
-_LIST_ITEM = re.compile(r"^(?:(\d+)\s?([a-z])?\.|([a-zåäö])\)|[-–•])\s")
 _TRANSITIONAL = "Övergångsbestämmelser"
 
 
@@ -117,41 +117,6 @@ class _Draft:
     superseded_by: str = ""  # amending act that replaced this wording (markers lost in conversion)
 
 
-def _units(blocks: list[str]) -> tuple[str, tuple[Unit, ...]]:
-    """Join a clause's paragraphs with newlines; number its stycken and punkter."""
-    text = ""
-    units: list[Unit] = []
-    stycke = 0
-    stycke_start = 0
-    last_number = ""
-    for i, block in enumerate(blocks):
-        if i:
-            text += "\n"
-        start = len(text)
-        text += block
-        m = _LIST_ITEM.match(block)
-        if m and not stycke:  # a list from the first line (transitional provisions)
-            stycke, stycke_start = 1, start
-        if m:
-            if m.group(1):
-                last_number = _number(m.group(1), m.group(2))
-                number = last_number
-            elif m.group(3):
-                number = f"{last_number}{m.group(3)}" if last_number else m.group(3)
-            else:
-                number = "-"
-            units.append(Unit("punkt", f"{stycke}:{number}", start, len(text)))
-        else:
-            if stycke:
-                units.append(Unit("stycke", str(stycke), stycke_start, start - 1))
-            stycke += 1
-            stycke_start = start
-    if stycke:
-        units.append(Unit("stycke", str(stycke), stycke_start, len(text)))
-    units.sort(key=lambda u: (u.start, u.kind != "stycke"))
-    return text, tuple(units)
-
-
 class _StatuteSegmenter:
     def __init__(self, doc: ReadDocument, today: dt.date) -> None:
         self.doc = doc
@@ -203,7 +168,7 @@ class _StatuteSegmenter:
                 candidate = (
                     len(text) <= 250
                     and (text[:1].isupper() or text[:1].isdigit())
-                    and not _LIST_ITEM.match(text)
+                    and not STATUTE_LISTS.item.match(text)
                     and (not re.search(r"[.,:;]$", text) or text.endswith("m.m."))
                 )
                 flags[i] = candidate and next_is_heading
@@ -462,7 +427,7 @@ def segment_statute(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], di
             locator = f"{locator}-{seen[locator]}"
         else:
             seen[locator] = 1
-        text, units = _units(d.blocks)
+        text, units = number_units(d.blocks, STATUTE_LISTS)
         clauses.append(Clause(
             clause_id=f"{doc.doc_id}#{locator}", doc_id=doc.doc_id, locator=locator, label=labels[i],
             heading_path=d.heading_path, text=text, lang=doc.lang, ordinal=len(clauses), kind=d.kind,
