@@ -21,7 +21,7 @@ from pathlib import Path
 
 from assistant.errors import SourceError
 from ingest.normalize import clean_line
-from ingest.read_pdf import NAMED, heading_number
+from ingest.pdf_headings import NAMED, heading_number
 from ingest.read_sfs import read_bytes
 from ingest.records import Block, ReadDocument
 from ingest.sources import Source

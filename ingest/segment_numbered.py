@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ingest.normalize import slugify
-from ingest.read_pdf import NAMED, heading_number
+from ingest.pdf_headings import NAMED, heading_number
 from ingest.records import Block, Clause, ReadDocument
 from ingest.units import REPORT_LISTS, number_units
 

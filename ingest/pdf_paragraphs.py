@@ -1,0 +1,55 @@
+"""Paragraphs of a PDF: lines grouped by the gaps between them, joined over page breaks."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.normalize import clean_line
+from ingest.pdf_extract import Line, Paragraph
+from ingest.pdf_headings import NAMED, NUMBERED, SENTENCE_END, Layout, styled_heading
+
+LIST_START = re.compile(r"^(?:[•·▪◦●■–—-]\s|\(?[a-zåäö]\)\s|\d{1,2}\)\s)")
+
+
+def find_paragraphs(pages: list[list[Line]], layout: Layout) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    for lines in pages:
+        current: Paragraph | None = None
+        previous: Line | None = None
+        for line in lines:
+            heading = styled_heading(line, layout)
+            new = current is None or heading != current.heading
+            if not new and previous is not None:
+                if previous.y is not None and line.y is not None and layout.leading:
+                    gap = previous.y - line.y
+                    limit = 1.45 * (max(previous.size, line.size) * 1.45 if heading else layout.leading)
+                    new = gap > limit or gap < -layout.leading
+                if not heading and LIST_START.match(clean_line(line.text)):
+                    new = True
+                if heading and (NUMBERED.match(clean_line(line.text)) or NAMED.match(clean_line(line.text))):
+                    new = True
+                if heading and abs(line.size - previous.size) > 0.5:
+                    new = True
+            if new:
+                current = Paragraph([line], heading)
+                paragraphs.append(current)
+            else:
+                assert current is not None
+                current.lines.append(line)
+            previous = line
+    return _join_across_pages(paragraphs, layout)
+
+
+def _join_across_pages(paragraphs: list[Paragraph], layout: Layout) -> list[Paragraph]:
+    """A paragraph cut by a page break goes on at the top of the next page."""
+    out: list[Paragraph] = []
+    for paragraph in paragraphs:
+        if out and not paragraph.heading and not out[-1].heading and paragraph.page == out[-1].page_end + 1:
+            last = clean_line(out[-1].lines[-1].text)
+            first = clean_line(paragraph.lines[0].text)
+            unfinished = not SENTENCE_END.search(last) or len(last) >= 0.85 * layout.full_line
+            if unfinished and not LIST_START.match(first) and not NUMBERED.match(first):
+                out[-1].lines.extend(paragraph.lines)
+                continue
+        out.append(paragraph)
+    return out
