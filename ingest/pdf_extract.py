@@ -9,7 +9,6 @@ whether it is set in bold: the cues the later stages find headings and furniture
 from __future__ import annotations
 
 import io
-import math
 import re
 import time
 import unicodedata
@@ -20,22 +19,27 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import SourceError
+from ingest.pdf_glyphs import Glyph, page_glyphs
 from ingest.sources import Source
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_PAGES = 3000
 TIME_LIMIT = 300.0  # seconds for one document; pypdf is slow on some damaged files
-_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
+_LETTER_GAP = 0.45  # in spaces: narrower gaps are inside a word
+SOFT_SPACE = "\u200a"  # a space the PDF drew only by moving the pen: the word mender may remove it
 
 
 @dataclass
 class Line:
+    """A line of text as the page draws it; gaps drawn only by moving the pen are :data:`SOFT_SPACE`."""
+
     text: str
     page: int
-    y: float | None = None
+    y: float | None = None  # baseline
     x: float | None = None
-    size: float = 0.0
+    size: float = 0.0  # the most common font size in the line
     bold: bool = False
+    end: float | None = None  # where the line's last glyph ends
 
 
 @dataclass
@@ -54,12 +58,17 @@ class Paragraph:
 
 @dataclass
 class PdfText:
-    """The text layer of a PDF: lines per page, what was taken away, and the page labels."""
+    """The text layer of a PDF: glyphs and lines per page, what was taken away, and the page labels."""
 
-    pages: list[list[Line]]
+    pages: list[list[Line]]  # filled from `glyphs` by :func:`place_lines`
     boxes: dict[int, tuple[float, float]] = field(default_factory=dict)  # page → (bottom, top) of its media box
     page_labels: dict[int, str] = field(default_factory=dict)
     removed: Counter[str] = field(default_factory=Counter)
+    glyphs: list[list[Glyph]] = field(default_factory=list)
+
+    def place_lines(self) -> None:
+        """The lines of every page, from its glyphs."""
+        self.pages = [page_lines(glyphs, number) for number, glyphs in enumerate(self.glyphs, start=1)]
 
 
 def fail(source: Source, path: Path, problem: str, hint: str | None = None) -> SourceError:
@@ -130,89 +139,72 @@ def open_pdf(data: bytes, path: Path, source: Source) -> Any:
     return reader
 
 
-def _is_bold(font: Any) -> bool:
-    try:
-        name = str(font.get("/BaseFont", "")).lower() if font is not None else ""
-        if any(mark in name for mark in _BOLD_NAMES):
-            return True
-        descriptor = font.get("/FontDescriptor") if font is not None else None
-        if descriptor is not None:
-            descriptor = descriptor.get_object()
-            weight = descriptor.get("/FontWeight")
-            if weight is not None and float(weight) >= 600:
-                return True
-            return bool(int(descriptor.get("/Flags", 0)) & (1 << 18))
-    except Exception:  # a broken font dictionary only loses the cue
-        return False
-    return False
-
-
 def _clean_text(text: str) -> str:
     text = "".join(unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch for ch in text)
     text = re.sub(r"[\uf0b7\uf0a7\uf076\uf0d8\u2022\u25aa\u25cf]", "•", text)
+    text = text.replace(SOFT_SPACE, " ")  # the mark is ours: a hair space in the text is a space
     return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
 
 
-def _page_lines(page: Any, number: int) -> list[Line]:
-    """Lines of one page in content order, each with position, font size and boldness."""
-    lines: list[Line] = []
-    parts: list[str] = []
-    state: dict[str, Any] = {"y": None, "x": None, "sizes": Counter(), "bold": 0, "chars": 0}
+def _separator(gap: float, size: float, space: float) -> str:
+    """What stands between two glyphs that are not spaces, from the distance between them.
 
-    def close() -> None:
-        text = "".join(parts)
-        parts.clear()
-        if text.strip():
-            sizes: Counter[float] = state["sizes"]
-            size = sizes.most_common(1)[0][0] if sizes else 0.0
-            lines.append(
-                Line(
-                    text,
-                    number,
-                    state["y"],
-                    state["x"],
-                    size,
-                    state["chars"] > 0 and state["bold"] >= 0.6 * state["chars"],
-                )
-            )
-        state.update(y=None, x=None, sizes=Counter(), bold=0, chars=0)
+    Glyphs closer than about half a space are letters of one word, however a word
+    processor spaced them to justify the line. A wider gap without a space glyph is a
+    word space that the PDF draws by moving the pen; it is marked as a soft space,
+    which the word mender may take away if the two sides only make sense as one word
+    (:mod:`ingest.pdf_words`). A gap over twice a space and 0.4 em is never inside a
+    word: a plain space.
+    """
+    space = space if space > 0.05 * size else 0.25 * size  # a font that gives no space width
+    if gap < _LETTER_GAP * space:
+        return ""
+    return " " if gap > 2 * space and gap > 0.4 * size else SOFT_SPACE
 
-    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
-        if not text:
-            return
-        x: float | None
-        y: float | None
-        try:
-            _, _, c, d, e, f = (float(v) for v in tm)
-            ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
-            x, y = e * ca + f * cc + ce, e * cb + f * cd + cf
-            scale = math.hypot(c * ca + d * cc, c * cb + d * cd) or 1.0
-            effective = round(float(size) * scale, 1)
-        except (TypeError, ValueError):  # a damaged matrix: the text is kept, its position is not
-            x = y = None
-            effective = 0.0
-        if not (x is not None and y is not None and math.isfinite(x) and math.isfinite(y)) or not math.isfinite(
-            effective
-        ):
-            x = y = None
-            effective = 0.0 if not math.isfinite(effective) else effective
-        bold = _is_bold(font)
-        pieces = _clean_text(text).split("\n")
-        for i, piece in enumerate(pieces):
-            visible = len(piece.strip())
-            if visible:
-                if state["y"] is None:
-                    state["y"], state["x"] = (y, x) if i == 0 else (None, None)
-                state["sizes"][effective] += visible
-                state["chars"] += visible
-                state["bold"] += visible if bold else 0
-            parts.append(piece)
-            if i < len(pieces) - 1:
-                close()
 
-    page.extract_text(visitor_text=visit)
-    close()
-    return _merge_fragments(lines)
+def _fragment(glyphs: list[Glyph], number: int) -> Line | None:
+    text = ""
+    sizes: Counter[float] = Counter()
+    bold = visible = 0
+    for i, glyph in enumerate(glyphs):
+        char = _clean_text(glyph.text)
+        if i and not char.isspace() and not glyphs[i - 1].is_space:
+            previous = glyphs[i - 1]
+            text += _separator(glyph.x - previous.end, max(glyph.size, 1.0), max(previous.space, glyph.space))
+        text += char
+        if not char.isspace():
+            sizes[glyph.size] += 1
+            visible += 1
+            bold += glyph.bold
+    if not visible:
+        return None
+    first = next(g for g in glyphs if not g.is_space)
+    return Line(text, number, first.y, first.x, sizes.most_common(1)[0][0], bold >= 0.6 * visible, glyphs[-1].end)
+
+
+def page_lines(glyphs: list[Glyph], number: int) -> list[Line]:
+    """Lines of one page in content order, each with position, font size and boldness.
+
+    A new line starts where the baseline moves by more than half the font size, or where
+    the pen jumps back along the line; pieces drawn one after another on one baseline
+    are joined again afterwards (:func:`_merge_fragments`).
+    """
+    fragments: list[Line] = []
+    current: list[Glyph] = []
+    for glyph in glyphs:
+        if current:
+            last = current[-1]
+            size = max(glyph.size, last.size, 1.0)
+            if abs(glyph.y - last.y) > 0.5 * size or glyph.x < last.end - 0.5 * size:
+                line = _fragment(current, number)
+                if line is not None:
+                    fragments.append(line)
+                current = []
+        current.append(glyph)
+    line = _fragment(current, number) if current else None
+    if line is not None:
+        fragments.append(line)
+    return _merge_fragments(fragments)
 
 
 def _merge_fragments(fragments: list[Line]) -> list[Line]:
@@ -229,12 +221,12 @@ def _merge_fragments(fragments: list[Line]) -> list[Line]:
             and abs(last.y - frag.y) < 0.3 * max(last.size, frag.size, 1.0)
             and frag.x > last.x
         ):
-            size = max(last.size, 1.0)
-            gap = frag.x - (last.x + len(last.text) * 0.45 * size)  # about 0.45 em per character
-            glue = " " if gap > 0.1 * size and not last.text.endswith(" ") and not frag.text.startswith(" ") else ""
+            size = max(last.size, frag.size, 1.0)
+            end = last.end if last.end is not None else last.x + len(last.text) * 0.45 * size
+            glue = "" if last.text.endswith(" ") or frag.text.startswith(" ") else _separator(frag.x - end, size, 0.0)
             main = last if len(last.text.strip()) >= len(frag.text.strip()) else frag
             lines[-1] = Line(
-                last.text + glue + frag.text, last.page, last.y, last.x, main.size, last.bold and frag.bold
+                last.text + glue + frag.text, last.page, last.y, last.x, main.size, last.bold and frag.bold, frag.end
             )
             continue
         lines.append(frag)
@@ -245,7 +237,7 @@ def extract(data: bytes, path: Path, source: Source) -> PdfText:
     """The text layer of every page; refuse a PDF that has none."""
     reader = open_pdf(data, path, source)
     started = time.monotonic()
-    pages: list[list[Line]] = []
+    glyphs: list[list[Glyph]] = []
     boxes: dict[int, tuple[float, float]] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -257,7 +249,7 @@ def extract(data: bytes, path: Path, source: Source) -> PdfText:
             except Exception:  # a page without a usable media box: furniture is found by order instead
                 pass
             try:
-                pages.append(_page_lines(page, number))
+                glyphs.append(page_glyphs(page))
             except RecursionError:
                 raise fail(source, path, f"page {number} is nested too deeply to read.") from None
             except Exception as exc:  # damaged content streams: same reasoning as in _open
@@ -278,15 +270,15 @@ def extract(data: bytes, path: Path, source: Source) -> PdfText:
             labels = {i + 1: str(label) for i, label in enumerate(reader.page_labels)}
         except Exception:  # page labels are optional and often malformed
             labels = {}
-    with_text = sum(1 for lines in pages if sum(len(ln.text.strip()) for ln in lines) >= 40)
-    total = sum(len(ln.text.strip()) for lines in pages for ln in lines)
-    if total == 0 or with_text < max(1, len(pages) // 2):
+    shown = [sum(1 for g in page if not g.is_space) for page in glyphs]
+    with_text = sum(1 for n in shown if n >= 40)
+    if sum(shown) == 0 or with_text < max(1, len(glyphs) // 2):
         raise fail(
             source,
             path,
-            f"has no text layer on {len(pages) - with_text} of {len(pages)} pages: it looks scanned.",
+            f"has no text layer on {len(glyphs) - with_text} of {len(glyphs)} pages: it looks scanned.",
             "Run OCR on it first (for example `ocrmypdf in.pdf out.pdf`) and add the OCR'd file.",
         )
     if labels and all(label == str(i) for i, label in labels.items()):
         labels = {}
-    return PdfText(pages, boxes, labels)
+    return PdfText([], boxes, labels, glyphs=glyphs)

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from ingest.normalize import clean_line
-from ingest.pdf_extract import Line, PdfText
+from ingest.pdf_extract import SOFT_SPACE, Line, PdfText
 from ingest.pdf_headings import NAMED, NUMBERED, heading_key
 
 _TOC_TITLE = re.compile(r"^(innehåll|innehållsförteckning|contents|table of contents)$", re.I)
@@ -39,7 +39,7 @@ def _band(lines: list[Line], box: tuple[float, float] | None) -> list[int]:
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", clean_line(text).lower())
+    return re.sub(r"\d+", "#", clean_line(text.replace(SOFT_SPACE, " ")).lower())
 
 
 def remove_furniture(text: PdfText) -> None:

@@ -11,9 +11,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.normalize import Vocabulary, clean_line
+from ingest.normalize import clean_line
 from ingest.pdf_extract import Line, Paragraph
-from ingest.pdf_words import paragraph_text
+from ingest.pdf_words import Words
 
 NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+(?P<title>[^\W\d_].*)$", re.S)
 NAMED = re.compile(
@@ -114,14 +114,14 @@ def _unstyled_heading(first: str, layout: Layout, toc: dict[str, str], previous:
 
 
 def classify(
-    paragraphs: list[Paragraph], layout: Layout, toc: dict[str, str], vocabulary: Vocabulary
+    paragraphs: list[Paragraph], layout: Layout, toc: dict[str, str], words: Words
 ) -> list[Heading | Paragraph]:
     """Decide which paragraphs are headings; split a heading glued to its first paragraph."""
     items: list[Heading | Paragraph] = []
     previous: str | None = None
     for paragraph in paragraphs:
         if paragraph.heading and len(paragraph.lines) <= 4:
-            text = paragraph_text(paragraph.lines, vocabulary)
+            text = words.text(paragraph.lines)
             number = heading_number(text)
             previous = number or previous
             items.append(

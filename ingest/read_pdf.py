@@ -15,11 +15,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from ingest.lexicon import corpus_lexicon
 from ingest.pdf_extract import extract, fail
 from ingest.pdf_furniture import remove_contents, remove_furniture
 from ingest.pdf_headings import Heading, classify, heading_levels, measure_layout
 from ingest.pdf_paragraphs import find_paragraphs
-from ingest.pdf_words import page_vocabulary, paragraph_text
+from ingest.pdf_words import Words
 from ingest.read_sfs import read_bytes
 from ingest.records import Block, ReadDocument
 from ingest.sources import Source
@@ -27,16 +28,18 @@ from ingest.sources import Source
 log = logging.getLogger(__name__)
 
 
-def read_pdf(source: Source, path: Path) -> ReadDocument:
+def read_pdf(source: Source, path: Path, corpus_dir: Path | None = None) -> ReadDocument:
+    """The document's blocks; words split by the PDF are mended against the lexicon of ``corpus_dir``."""
     data = read_bytes(path, source)
     text = extract(data, path, source)
+    text.place_lines()
     remove_furniture(text)
     toc = remove_contents(text)
 
     layout = measure_layout(text.pages)
-    vocabulary = page_vocabulary(text.pages)
+    words = Words.of(text.pages, corpus_lexicon(corpus_dir))
     paragraphs = find_paragraphs(text.pages, layout)
-    items = classify(paragraphs, layout, toc, vocabulary)
+    items = classify(paragraphs, layout, toc, words)
     levels = heading_levels(items)
     has_numbers = any(isinstance(h, Heading) and (h.number or h.named) for h in items)
 
@@ -46,13 +49,13 @@ def read_pdf(source: Source, path: Path) -> ReadDocument:
     page_ends: dict[str, int] = {}
     for i, item in enumerate(items):
         if cover_page and item.page == 1:
-            cover.append(item.text if isinstance(item, Heading) else paragraph_text(item.lines, vocabulary))
+            cover.append(item.text if isinstance(item, Heading) else words.text(item.lines))
             continue
         if isinstance(item, Heading):
             level = levels[i] if has_numbers else (2 if levels[i] == 1 else 3)
             blocks.append(Block(item.text, heading_level=level, page=item.page, explicit=True))
             continue
-        body = paragraph_text(item.lines, vocabulary)
+        body = words.text(item.lines)
         if not body:
             continue
         if item.page_end != item.page:
