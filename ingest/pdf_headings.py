@@ -25,10 +25,14 @@ SENTENCE_END = re.compile(r"[.!?:;…]['’”»)]*$")
 
 @dataclass
 class Layout:
+    """The typography of a document's body text, measured over all its pages."""
+
     body_size: float
-    has_cues: bool
+    has_cues: bool  # some text is larger or bold: headings can be told by their type
     full_line: int  # characters in a full line of body text
     leading: float
+    margin: float | None = None  # where body lines most often start
+    right: float | None = None  # where full body lines end
 
 
 def heading_key(title: str) -> str:
@@ -64,7 +68,12 @@ def measure_layout(pages: list[list[Line]]) -> Layout:
                 gaps.append(a.y - b.y)
     gaps.sort()
     leading = gaps[len(gaps) // 2] if gaps else 0.0
-    return Layout(body_size, has_cues, full_line, leading)
+    body = [ln for lines in pages for ln in lines if abs(ln.size - body_size) < 0.5 and ln.x is not None]
+    starts = Counter(round(ln.x or 0.0) for ln in body)
+    ends = sorted(ln.end for ln in body if ln.end is not None)
+    margin = float(starts.most_common(1)[0][0]) if starts else None
+    right = ends[int(0.9 * (len(ends) - 1))] if ends else None
+    return Layout(body_size, has_cues, full_line, leading, margin, right)
 
 
 def styled_heading(line: Line, layout: Layout) -> bool:
@@ -148,11 +157,26 @@ def classify(
     return items
 
 
+def _section_size(items: list[Heading | Paragraph]) -> float:
+    """Font size of the top headings of an unnumbered text: its largest heading style used twice.
+
+    The document's own title block (the headings before its first paragraph, "Kommittédirektiv")
+    and a heading style used once (a reference number in the margin) are set larger than the
+    section headings; measured against them, every section heading would be a sub-heading.
+    """
+    first_body = next((i for i, item in enumerate(items) if not isinstance(item, Heading)), len(items))
+    sizes = [round(h.size * 2) / 2 for h in items[first_body:] if isinstance(h, Heading)]
+    if not sizes:
+        return max((h.size for h in items if isinstance(h, Heading)), default=0.0)
+    repeated = [size for size in set(sizes) if sizes.count(size) >= 2]
+    return max(repeated or sizes)
+
+
 def heading_levels(items: list[Heading | Paragraph]) -> dict[int, int]:
     """Heading level per item: numbered by depth, named 1, others by size against the numbered ones."""
     headings = [h for h in items if isinstance(h, Heading)]
     numbered_top = [h.size for h in headings if h.number and "." not in h.number]
-    top_size = min(numbered_top) if numbered_top else (max((h.size for h in headings), default=0.0))
+    top_size = min(numbered_top) if numbered_top else _section_size(items)
     levels = {}
     for i, item in enumerate(items):
         if not isinstance(item, Heading):

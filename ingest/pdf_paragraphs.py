@@ -1,4 +1,5 @@
-"""Paragraphs of a PDF: lines grouped by the gaps between them, joined over page breaks."""
+"""Paragraphs of a PDF: lines grouped by the gaps between them and by first-line indents, joined over
+page breaks."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def find_paragraphs(pages: list[list[Line]], layout: Layout) -> list[Paragraph]:
                     gap = previous.y - line.y
                     limit = 1.45 * (max(previous.size, line.size) * 1.45 if heading else layout.leading)
                     new = gap > limit or gap < -layout.leading
-                if not heading and LIST_START.match(clean_line(line.text)):
+                if not heading and (LIST_START.match(clean_line(line.text)) or _indented(previous, line, layout)):
                     new = True
                 if heading and (NUMBERED.match(clean_line(line.text)) or NAMED.match(clean_line(line.text))):
                     new = True
@@ -40,6 +41,20 @@ def find_paragraphs(pages: list[list[Line]], layout: Layout) -> list[Paragraph]:
     return _join_across_pages(paragraphs, layout)
 
 
+def _indented(previous: Line, line: Line, layout: Layout) -> bool:
+    """A first-line indent: the line starts well right of the one before, which ended its paragraph.
+
+    Word processors often mark a new paragraph only so, with no extra space above it. The line
+    before must end a sentence or stop short of the right margin: the lines after a list item's
+    first (full) line are indented too, and go on with the item.
+    """
+    if previous.x is None or line.x is None or line.x - previous.x < 0.8 * max(line.size, 1.0):
+        return False
+    text = clean_line(previous.text)
+    short = layout.right is not None and previous.end is not None and previous.end < layout.right - 2 * line.size
+    return bool(SENTENCE_END.search(text)) or short
+
+
 def _join_across_pages(paragraphs: list[Paragraph], layout: Layout) -> list[Paragraph]:
     """A paragraph cut by a page break goes on at the top of the next page."""
     out: list[Paragraph] = []
@@ -48,7 +63,12 @@ def _join_across_pages(paragraphs: list[Paragraph], layout: Layout) -> list[Para
             last = clean_line(out[-1].lines[-1].text)
             first = clean_line(paragraph.lines[0].text)
             unfinished = not SENTENCE_END.search(last) or len(last) >= 0.85 * layout.full_line
-            if unfinished and not LIST_START.match(first) and not NUMBERED.match(first):
+            indented = (
+                layout.margin is not None
+                and paragraph.lines[0].x is not None
+                and paragraph.lines[0].x - layout.margin > 0.8 * max(paragraph.lines[0].size, 1.0)
+            )
+            if unfinished and not indented and not LIST_START.match(first) and not NUMBERED.match(first):
                 out[-1].lines.extend(paragraph.lines)
                 continue
         out.append(paragraph)
