@@ -20,6 +20,7 @@ NAMED = re.compile(
     r"^(?P<kind>Bilaga|Appendix|Annex|Riktlinje|Guideline)\s+(?P<num>\d{1,3}|[A-Z])\b\.?\s*[:–—-]?\s*(?P<title>.*)$",
     re.S | re.I,
 )
+_ABBREVIATION_END = re.compile(r"(?:^|\s)(?:\w{1,4}\.){2,}$")  # "m.m.", "bl.a.", "t.ex." end no sentence
 SENTENCE_END = re.compile(r"[.!?:;…]['’”»)]*$")
 
 
@@ -77,10 +78,17 @@ def measure_layout(pages: list[list[Line]]) -> Layout:
 
 
 def styled_heading(line: Line, layout: Layout) -> bool:
+    """A line set apart by its type: larger than the body or bold, and not the end of a sentence.
+
+    A heading names what follows; it does not end in a full stop or a comma (an abbreviation
+    such as "m.m." at its end is no full stop). Bold or large text that does is emphasis.
+    """
     text = clean_line(line.text)
     if not text or len(text) > 200 or not layout.has_cues:
         return False
-    return line.size >= layout.body_size + 0.9 or (line.bold and not text.endswith((".", ",")))
+    if text.endswith(",") or (text.endswith(".") and not _ABBREVIATION_END.search(text)):
+        return False
+    return line.size >= layout.body_size + 0.9 or line.bold
 
 
 def _plausible_next(number: str, previous: str | None) -> bool:
