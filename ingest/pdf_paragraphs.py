@@ -10,6 +10,10 @@ from ingest.pdf_extract import Line, Paragraph
 from ingest.pdf_headings import NAMED, NUMBERED, SENTENCE_END, Layout, styled_heading
 
 LIST_START = re.compile(r"^(?:[•·▪◦●■–—-]\s|\(?[a-zåäö]\)\s|\d{1,2}\)\s)")
+# "1. …" starts a list item (a punkt in a statute-like text) after a line that ends one or introduces a list
+_NUMBERED_ITEM = re.compile(r"^\d{1,2}\.\s+\S")
+_LEADERS = re.compile(r"[.·…_]{5,}\s*\S")  # a row of a table with dot leaders ("Benzidin ...... 92-87-5")
+_ITEM_BEFORE = re.compile(r"(?:[.:;,]|\b(?:och|eller|samt))$")
 
 
 def find_paragraphs(pages: list[list[Line]], layout: Layout) -> list[Paragraph]:
@@ -25,7 +29,13 @@ def find_paragraphs(pages: list[list[Line]], layout: Layout) -> list[Paragraph]:
                     gap = previous.y - line.y
                     limit = 1.45 * (max(previous.size, line.size) * 1.45 if heading else layout.leading)
                     new = gap > limit or gap < -layout.leading
-                if not heading and (LIST_START.match(clean_line(line.text)) or _indented(previous, line, layout)):
+                if not heading and (
+                    LIST_START.match(clean_line(line.text))
+                    or _indented(previous, line, layout)
+                    or (_NUMBERED_ITEM.match(clean_line(line.text)) and _ITEM_BEFORE.search(clean_line(previous.text)))
+                    or _LEADERS.search(line.text)
+                    or _LEADERS.search(previous.text)
+                ):
                     new = True
                 if heading and (NUMBERED.match(clean_line(line.text)) or NAMED.match(clean_line(line.text))):
                     new = True

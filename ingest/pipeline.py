@@ -33,6 +33,7 @@ from ingest.read_sfs import read_sfs_json, read_sfs_markdown
 from ingest.records import Clause, ReadDocument
 from ingest.segment_eurlex import segment_eurlex
 from ingest.segment_numbered import segment_numbered
+from ingest.segment_regulation import segment_regulation
 from ingest.segment_sfs import segment_statute
 from ingest.segment_text import segment_text
 from ingest.sentences import sentence_spans
@@ -98,6 +99,7 @@ SEGMENTERS: dict[str, Segmenter] = {
     "statute": segment_statute,
     "text": lambda doc, today: (segment_text(doc), {}),
     "numbered": segment_numbered,
+    "regulation": segment_regulation,
     "eurlex": segment_eurlex,
 }
 

@@ -23,6 +23,8 @@ from ingest.pdf_paragraphs import find_paragraphs
 from ingest.pdf_words import Words
 from ingest.read_sfs import read_bytes
 from ingest.records import Block, ReadDocument
+from ingest.segment_regulation import looks_like_regulation
+from ingest.segment_sfs import SECTION
 from ingest.sources import Source
 
 log = logging.getLogger(__name__)
@@ -79,4 +81,9 @@ def read_pdf(source: Source, path: Path, corpus_dir: Path | None = None) -> Read
     if text.page_labels:
         meta["page_labels"] = {str(k): v for k, v in sorted(text.page_labels.items())}
     log.debug("%s: %d blocks from %d pages (%s)", source.doc_id, len(blocks), len(text.pages), dict(text.removed))
-    return ReadDocument(source.doc_id, source.title, source.lang, "numbered" if has_numbers else "text", blocks, meta)
+    numbered = sum(1 for item in items if isinstance(item, Heading) and item.number)
+    if looks_like_regulation(blocks) and sum(1 for b in blocks if SECTION.match(b.text)) > numbered:
+        structure = "regulation"  # sections "1 §" … "52 §": cut as a statute is
+    else:
+        structure = "numbered" if has_numbers else "text"
+    return ReadDocument(source.doc_id, source.title, source.lang, structure, blocks, meta)

@@ -23,18 +23,20 @@ _MARKER = re.compile(
     # "/Upphör att gälla U:2026-07-01 genom lag (2021:443)./" names the repealing act too
     r"(?:\s+genom\s+(?:lag|förordning)\s+\(\d{4}:\d+\)\.?)?\s*/\s*"
 )
-_CHAPTER = re.compile(r"^(\d+)\s?([a-z])?\s+[Kk]ap\.(?:\s+(?P<rest>\D.*))?$", re.S)
-_SECTION = re.compile(r"^(\d+)\s?([a-z])?\s?§(?!§)\s*(?P<rest>.*)$", re.S)
-_TRANS_ACT = re.compile(r"^(\d{4}):(\d+)(?:\s+(?P<rest>.*))?$", re.S)
+CHAPTER = re.compile(r"^(\d+)\s?([a-z])?\s+[Kk]ap\.(?:\s+(?P<rest>\D.*))?$", re.S)
+SECTION = re.compile(r"^(\d+)\s?([a-z])?\s?§(?!§)\s*(?P<rest>.*)$", re.S)
+# the act whose transitional provisions follow: "2021:952" (SFS), "AFS 2014:43" (an agency's series)
+_TRANS_ACT = re.compile(
+    r"^(?:(?P<series>[A-ZÅÄÖ][A-ZÅÄÖ-]{0,9}FS)\s+)?(?P<year>\d{4}):(?P<number>\d+)(?:\s+(?P<rest>.*))?$", re.S)
 _DESIGNATION = re.compile(r"^(\d{4}):(\d+)$")
-_APPENDIX = re.compile(r"^Bilaga(?:\s+(\d+))?$")
+APPENDIX = re.compile(r"^Bilaga(?:\s+(\d+))?$")
 _PART = re.compile(r"^AVDELNING\s+[IVXLC]+\.")
 # "Har upphävts genom lag (2021:952).", "Har betecknats 2 kap. 8 § genom ...", "Ny beteckning 42 e § genom ..."
 _REPEALED = re.compile(
     r"^(?:Har (?:upphävts|betecknats\b.*?)|Ny beteckning\b.*?) genom (lag|förordning) \((\d{4}:\d+)\)\.?$",
     re.I | re.S)
 _NOTE = re.compile(r"\s*\b((?:Lag|Förordning|Kungörelse)\s*\((\d{4}:\d+)\))\.\s*$")
-_TRANSITIONAL = "Övergångsbestämmelser"
+TRANSITIONAL = "Övergångsbestämmelser"
 
 
 @dataclass
@@ -70,7 +72,7 @@ def _take_markers(text: str, markers: _Markers) -> str:
 
     # markers sit at the start of a block or right after the section sign
     head, sep, tail = text.partition("§")
-    if sep and _SECTION.match(text) and len(head) < 8:
+    if sep and SECTION.match(text) and len(head) < 8:
         tail = _MARKER.sub(grab, tail, count=2)
         head = _MARKER.sub(grab, head, count=2)
         return (head.strip() + " §" + (" " + tail.strip() if tail.strip() else "")).strip()
@@ -141,8 +143,8 @@ class _StatuteSegmenter:
         return _take_markers(block.text, _Markers())
 
     def _is_structural(self, text: str, block: Block) -> bool:
-        return bool(_SECTION.match(text) or _CHAPTER.match(text) and len(text) < 300) or text == _TRANSITIONAL \
-            or bool(_APPENDIX.match(text))
+        return bool(SECTION.match(text) or CHAPTER.match(text) and len(text) < 300) or text == TRANSITIONAL \
+            or bool(APPENDIX.match(text))
 
     def _find_headings(self, blocks: list[Block]) -> list[bool]:
         """Which blocks are (non-structural) headings; decided back to front."""
@@ -155,14 +157,14 @@ class _StatuteSegmenter:
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             nxt_text = self._plain(nxt) if nxt else ""
             next_is_heading = nxt is not None and (
-                (_SECTION.match(nxt_text) is not None) or (_CHAPTER.match(nxt_text) is not None and len(nxt_text) < 300)
+                (SECTION.match(nxt_text) is not None) or (CHAPTER.match(nxt_text) is not None and len(nxt_text) < 300)
                 or flags[i + 1]
             )
             if block.explicit:
                 if block.heading_level is None:
                     continue
                 prev_text = self._plain(blocks[i - 1]) if i else ""
-                after_chapter = i > 0 and blocks[i - 1].heading_level is not None and bool(_CHAPTER.match(prev_text))
+                after_chapter = i > 0 and blocks[i - 1].heading_level is not None and bool(CHAPTER.match(prev_text))
                 flags[i] = next_is_heading or after_chapter
             else:
                 candidate = (
@@ -218,11 +220,11 @@ class _StatuteSegmenter:
         return self.drafts
 
     def _one(self, i: int, block: Block, text: str, markers: _Markers) -> None:
-        if text == _TRANSITIONAL:
+        if text == TRANSITIONAL:
             self._close()
             self.mode = "transitional"
             return
-        appendix = _APPENDIX.match(text)
+        appendix = APPENDIX.match(text)
         if appendix and (block.heading_level is not None or not block.explicit):
             self._close()
             self.mode = "appendix"
@@ -238,9 +240,11 @@ class _StatuteSegmenter:
             act = _TRANS_ACT.match(text)
             if act and (block.heading_level is not None or not block.explicit or len(text) < 20):
                 self._close()
-                designation = f"{act.group(1)}:{act.group(2)}"
-                self.current = _Draft("transitional", f"overgang:{act.group(1)}-{act.group(2)}",
-                                      f"Övergångsbestämmelser ({designation})", (_TRANSITIONAL,), page=block.page)
+                year, number, series = act.group("year"), act.group("number"), act.group("series")
+                designation = f"{series} {year}:{number}" if series else f"{year}:{number}"
+                locator = f"overgang:{series.lower()}-{year}-{number}" if series else f"overgang:{year}-{number}"
+                self.current = _Draft("transitional", locator,
+                                      f"Övergångsbestämmelser ({designation})", (TRANSITIONAL,), page=block.page)
                 if act.group("rest"):
                     self.current.blocks.append(act.group("rest").strip())
             elif self.current is not None:
@@ -249,15 +253,15 @@ class _StatuteSegmenter:
                 # the act's own provisions with no designation line (an act never amended): named by the act
                 act = _DESIGNATION.match(str(self.doc.meta.get("designation", "")))
                 locator = f"overgang:{act.group(1)}-{act.group(2)}" if act else "overgang"
-                label = f"{_TRANSITIONAL} ({act.group(0)})" if act else _TRANSITIONAL
-                self.current = _Draft("transitional", locator, label, (_TRANSITIONAL,), [text], page=block.page)
+                label = f"{TRANSITIONAL} ({act.group(0)})" if act else TRANSITIONAL
+                self.current = _Draft("transitional", locator, label, (TRANSITIONAL,), [text], page=block.page)
             return
 
         if _PART.match(text) and len(text) < 200:
             self._close()
             self.part, self.chapter_heading, self.heading = text, "", ""
             return
-        chapter = _CHAPTER.match(text)
+        chapter = CHAPTER.match(text)
         if chapter and len(text) < 300 and (block.heading_level is not None or not block.explicit):
             number = _number(chapter.group(1), chapter.group(2))
             if number == self.chapter:
@@ -271,7 +275,7 @@ class _StatuteSegmenter:
             self.last_section = None
             self.chapter_just_opened = True
             return
-        section = _SECTION.match(text)
+        section = SECTION.match(text)
         if section and (block.heading_level is not None or not block.explicit):
             number = _number(section.group(1), section.group(2))
             key = _key(number)
