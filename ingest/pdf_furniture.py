@@ -38,6 +38,9 @@ def _band(lines: list[Line], box: tuple[float, float] | None) -> list[int]:
     return sorted(i for i in ends if (lines[i].y or 0.0) >= top - margin or (lines[i].y or 0.0) <= bottom + margin)
 
 
+_IDENTIFIER = re.compile(r"^(?:ISSN|ISBN)(?:[- ]?1[03])?:?\s*[\dXx][\d\s-]{6,20}[\dXx](?:\s*\([^)]{0,30}\))?$", re.I)
+
+
 def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", clean_line(text.replace(SOFT_SPACE, " ")).lower())
 
@@ -65,6 +68,10 @@ def remove_furniture(text: PdfText) -> None:
             elif _furniture_key(line) in repeated:
                 drop.add(i)
                 text.removed["running header or footer"] += 1
+        for i, line in enumerate(lines):
+            if i not in drop and _IDENTIFIER.match(clean_line(line.text.replace(SOFT_SPACE, " "))):
+                drop.add(i)  # the publication's ISSN or ISBN, printed on a cover or the last page
+                text.removed["ISSN or ISBN line"] += 1
         pages[number - 1] = [ln for i, ln in enumerate(lines) if i not in drop]
 
 

@@ -104,7 +104,7 @@ def _font_info(cache: dict[int, _FontInfo | None], name: str, resource: Any) -> 
         font = Font.from_font_resource(obj)
         base = str(obj.get("/BaseFont", name)).lstrip("/")
         info = _FontInfo(
-            f"{base}#{id(obj) % 100_000}",
+            base,  # the same font program wherever the document uses it
             font,
             _is_bold(base, obj.get("/FontDescriptor")),
             not isinstance(font.encoding, dict),

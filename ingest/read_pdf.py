@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ingest.lexicon import corpus_lexicon
 from ingest.pdf_extract import extract, fail
+from ingest.pdf_fonts import repair_fonts
 from ingest.pdf_furniture import remove_contents, remove_furniture
 from ingest.pdf_headings import Heading, classify, heading_levels, measure_layout
 from ingest.pdf_paragraphs import find_paragraphs
@@ -34,12 +35,14 @@ def read_pdf(source: Source, path: Path, corpus_dir: Path | None = None) -> Read
     """The document's blocks; words split by the PDF are mended against the lexicon of ``corpus_dir``."""
     data = read_bytes(path, source)
     text = extract(data, path, source)
+    lexicon = corpus_lexicon(corpus_dir)
+    repairs = repair_fonts(text, lexicon, source, path)
     text.place_lines()
     remove_furniture(text)
     toc = remove_contents(text)
 
     layout = measure_layout(text.pages)
-    words = Words.of(text.pages, corpus_lexicon(corpus_dir))
+    words = Words.of(text.pages, lexicon)
     paragraphs = find_paragraphs(text.pages, layout)
     items = classify(paragraphs, layout, toc, words)
     levels = heading_levels(items)
@@ -78,6 +81,8 @@ def read_pdf(source: Source, path: Path, corpus_dir: Path | None = None) -> Read
         "cover": cover,
         "page_ends": page_ends,
     }
+    if repairs:
+        meta["fonts_repaired"] = [r.describe() for r in repairs]
     if text.page_labels:
         meta["page_labels"] = {str(k): v for k, v in sorted(text.page_labels.items())}
     log.debug("%s: %d blocks from %d pages (%s)", source.doc_id, len(blocks), len(text.pages), dict(text.removed))
