@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pypdf._codecs import _symbol_encoding as _SYMBOL  # the Symbol font's code table
+
 from assistant.errors import SourceError
 from ingest.pdf_glyphs import Glyph, page_glyphs
 from ingest.sources import Source
@@ -65,6 +67,7 @@ class PdfText:
     page_labels: dict[int, str] = field(default_factory=dict)
     removed: Counter[str] = field(default_factory=Counter)
     glyphs: list[list[Glyph]] = field(default_factory=list)
+    empty_pages: list[int] = field(default_factory=list)  # pages that show no text at all (pictures)
 
     def place_lines(self) -> None:
         """The lines of every page, from its glyphs."""
@@ -141,7 +144,9 @@ def open_pdf(data: bytes, path: Path, source: Source) -> Any:
 
 def _clean_text(text: str) -> str:
     text = "".join(unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch for ch in text)
-    text = re.sub(r"[\uf0b7\uf0a7\uf076\uf0d8\u2022\u25aa\u25cf]", "•", text)
+    text = re.sub(r"[\uf0b7\uf0a7\uf076\uf0d8\u2022\u25aa\u25cf]", "•", text)  # Symbol/Wingdings bullets
+    # the rest of the Symbol font as Word writes it: in the private use area at U+F000 + its code
+    text = re.sub(r"[\uf020-\uf0ff]", lambda m: _SYMBOL[ord(m.group(0)) - 0xF000] or m.group(0), text)
     text = text.replace(SOFT_SPACE, " ")  # the mark is ours: a hair space in the text is a space
     return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
 
@@ -163,22 +168,23 @@ def _separator(gap: float, size: float, space: float) -> str:
 
 
 def _fragment(glyphs: list[Glyph], number: int) -> Line | None:
+    chars = [_clean_text(g.text) for g in glyphs]
+    blank = [not c.strip() for c in chars]
+    if all(blank):
+        return None
     text = ""
     sizes: Counter[float] = Counter()
-    bold = visible = 0
-    for i, glyph in enumerate(glyphs):
-        char = _clean_text(glyph.text)
-        if i and not char.isspace() and not glyphs[i - 1].is_space:
+    bold = 0
+    for i, (glyph, char) in enumerate(zip(glyphs, chars, strict=True)):
+        if i and not blank[i] and not blank[i - 1]:
             previous = glyphs[i - 1]
             text += _separator(glyph.x - previous.end, max(glyph.size, 1.0), max(previous.space, glyph.space))
         text += char
-        if not char.isspace():
+        if not blank[i]:
             sizes[glyph.size] += 1
-            visible += 1
             bold += glyph.bold
-    if not visible:
-        return None
-    first = next(g for g in glyphs if not g.is_space)
+    visible = len(blank) - sum(blank)
+    first = glyphs[blank.index(False)]
     return Line(text, number, first.y, first.x, sizes.most_common(1)[0][0], bold >= 0.6 * visible, glyphs[-1].end)
 
 
@@ -281,4 +287,5 @@ def extract(data: bytes, path: Path, source: Source) -> PdfText:
         )
     if labels and all(label == str(i) for i, label in labels.items()):
         labels = {}
-    return PdfText([], boxes, labels, glyphs=glyphs)
+    empty = [number for number, n in enumerate(shown, start=1) if n == 0]
+    return PdfText([], boxes, labels, glyphs=glyphs, empty_pages=empty)

@@ -13,11 +13,12 @@ paragraph that runs over a page break is joined, and the page it ends on is kept
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from pathlib import Path
 
 from ingest.lexicon import corpus_lexicon
 from ingest.pdf_extract import extract, fail
-from ingest.pdf_fonts import repair_fonts
+from ingest.pdf_fonts import malformed, repair_fonts
 from ingest.pdf_furniture import remove_contents, remove_furniture
 from ingest.pdf_headings import Heading, classify, heading_levels, measure_layout
 from ingest.pdf_paragraphs import find_paragraphs
@@ -83,6 +84,16 @@ def read_pdf(source: Source, path: Path, corpus_dir: Path | None = None) -> Read
     }
     if repairs:
         meta["fonts_repaired"] = [r.describe() for r in repairs]
+    left = words.suspicious + Counter(w for b in blocks for w in b.text.split() if malformed(w))
+    meta["quality"] = {
+        "pages": len(text.pages),
+        "pages_without_text": text.empty_pages,
+        "headings": sum(1 for b in blocks if b.heading_level is not None),
+        "split_words_mended": words.mended,
+        "suspicious_words": sum(left.values()),
+        "suspicious_examples": [w for w, _ in left.most_common(10)],
+        "fonts_repaired": len(repairs),
+    }
     if text.page_labels:
         meta["page_labels"] = {str(k): v for k, v in sorted(text.page_labels.items())}
     log.debug("%s: %d blocks from %d pages (%s)", source.doc_id, len(blocks), len(text.pages), dict(text.removed))
