@@ -39,7 +39,7 @@ def list_sources(settings: Settings) -> list[dict[str, Any]]:
 
 
 def add_sources_subcommands(parser: argparse.ArgumentParser) -> None:
-    """`vagvisare sources add|diff` are registered by the modules that implement them."""
+    """`vagvisare sources add|diff|show` are registered by the modules that implement them."""
     if not _SUBCOMMAND_PARSERS:
         return
     sub = parser.add_subparsers(dest="sources_command")
@@ -47,7 +47,8 @@ def add_sources_subcommands(parser: argparse.ArgumentParser) -> None:
         register(sub)
 
 
-# --- `vagvisare sources add` and `sources diff`: thin shells over ingest.add_source and ingest.versions
+# --- `vagvisare sources add`, `diff` and `show`: thin shells over ingest.add_source, ingest.versions and
+# ingest.inspection
 
 
 def _add_parser(sub: Any) -> None:
@@ -86,7 +87,11 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
         print(f"The previous version {result.previous.version} is kept as {result.previous.path}.")
     if result.linked:
         print(f"Linked as the parallel language version of {result.linked}.")
-    print("Run `vagvisare ingest` to index it.")
+    if result.quality is not None:
+        print("What came out of it:")
+        for line in result.quality.lines():
+            print(f"  {line}")
+    print(f"Run `vagvisare sources show {s.doc_id}` to see its clauses, `vagvisare ingest` to index it.")
     return 0
 
 
@@ -120,5 +125,40 @@ def _diff(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_SUBCOMMAND_PARSERS.extend([_add_parser, _diff_parser])
-SOURCES_COMMANDS.update({"add": _add, "diff": _diff})
+def _show_parser(sub: Any) -> None:
+    p = sub.add_parser("show", help="list a document's clauses as the index would hold them",
+                       description="Read and segment one document of the manifest and list its clauses; "
+                                   "no index is needed.")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--json", action="store_true",
+                   help="print the clauses as JSON (clause_id, label, heading_path, page, text, ...)")
+
+
+def _show(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from ingest.inspection import show_source
+
+    view = show_source(settings, args.doc_id)
+    if args.json:
+        print(json.dumps(view.to_json(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{view.source.doc_id}: {view.title} ({view.source.format}, {view.source.path})")
+    for line in view.quality.lines():
+        print(f"  {line}")
+    for c in view.to_json():
+        page = f"s. {c['page']}" if c["page"] else ""
+        print(f"\n{c['clause_id']}  {c['label']}  {page}".rstrip())
+        if c["heading_path"]:
+            print(f"  {' › '.join(c['heading_path'])}")
+        if c["amended_by"]:
+            print(f"  amended by {c['amended_by']}")
+        text = c["text"].replace("\n", " ¶ ")
+        print(f"  {text[:300]}{' …' if len(text) > 300 else ''}")
+        if c["general_advice"]:
+            print(f"  [Allmänna råd, not binding: {len(c['general_advice'])} paragraph(s)]")
+    return 0
+
+
+_SUBCOMMAND_PARSERS.extend([_add_parser, _diff_parser, _show_parser])
+SOURCES_COMMANDS.update({"add": _add, "diff": _diff, "show": _show})
