@@ -51,7 +51,7 @@ def malformed(word: str) -> bool:
         return False
     return bool(
         re.search(r"[^\w\-'’.,/:()%&+]", core)
-        or re.search(r"[^\W\d_A-ZÅÄÖÆØÉÜ][A-ZÅÄÖÆØÉÜ]", core)
+        or (core.isalpha() and re.search(r"[^\W\d_A-ZÅÄÖÆØÉÜ][A-ZÅÄÖÆØÉÜ]", core))  # not "SkU29", "2023/24:FPM43"
         or re.search(r"\d[^\W\d_]{2,}|[^\W\d_]{2,}\d[^\W\d_]", core)
     )
 
