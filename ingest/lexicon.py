@@ -34,7 +34,7 @@ _BROKEN = re.compile(r"[^\W\d_]+-[ \t]*\r?\n[ \t]*[^\W\d_]+")
 _TAG = re.compile(r"<[^>]{0,2000}>")
 MIN_COUNT = 2  # a form seen once may itself be a split or a typo
 SINGLE_LETTER_SHARE = 0.001  # a one-letter token is a word only if it is common: "i", "a", not "f." or "s."
-MIN_PART = 3  # the shortest part of a compound ("gas", "ord")
+MIN_PART = 4  # the shortest part of a compound, as in the BM25 analyzer: "och", "att" are no heads
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -28,6 +28,7 @@ MAX_BYTES = 200 * 1024 * 1024
 MAX_PAGES = 3000
 TIME_LIMIT = 300.0  # seconds for one document; pypdf is slow on some damaged files
 _LETTER_GAP = 0.45  # in spaces: narrower gaps are inside a word
+_NARROW = 0.75  # of a line's usual word gap: a narrower gap may be inside a word
 SOFT_SPACE = "\u200a"  # a space the PDF drew only by moving the pen: the word mender may remove it
 
 
@@ -151,20 +152,26 @@ def _clean_text(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
 
 
-def _separator(gap: float, size: float, space: float) -> str:
+def _separator(gap: float, size: float, space: float, word_gap: float | None = None) -> str:
     """What stands between two glyphs that are not spaces, from the distance between them.
 
     Glyphs closer than about half a space are letters of one word, however a word
     processor spaced them to justify the line. A wider gap without a space glyph is a
-    word space that the PDF draws by moving the pen; it is marked as a soft space,
-    which the word mender may take away if the two sides only make sense as one word
-    (:mod:`ingest.pdf_words`). A gap over twice a space and 0.4 em is never inside a
-    word: a plain space.
+    space the PDF draws by moving the pen. Where the line's words are all spaced so
+    (``word_gap``, the line's usual such gap, is given), a gap as wide as the others is a
+    word space, and a clearly narrower one a soft space: a gap a word processor opened
+    inside a word, or a word space, which the word mender decides from the words on
+    either side (:mod:`ingest.pdf_words`). A gap over twice a space and 0.4 em is never
+    inside a word: a plain space.
     """
     space = space if space > 0.05 * size else 0.25 * size  # a font that gives no space width
     if gap < _LETTER_GAP * space:
         return ""
-    return " " if gap > 2 * space and gap > 0.4 * size else SOFT_SPACE
+    if gap > 2 * space and gap > 0.4 * size:
+        return " "
+    if word_gap is not None and gap >= _NARROW * word_gap:
+        return " "  # a justified line stretches its word spaces alike
+    return SOFT_SPACE
 
 
 def _fragment(glyphs: list[Glyph], number: int) -> Line | None:
@@ -172,13 +179,24 @@ def _fragment(glyphs: list[Glyph], number: int) -> Line | None:
     blank = [not c.strip() for c in chars]
     if all(blank):
         return None
+    gaps: list[float] = []  # the gaps drawn by moving the pen, where the line draws no space glyph
+    for i in range(1, len(glyphs)):
+        if not blank[i] and not blank[i - 1]:
+            previous, glyph = glyphs[i - 1], glyphs[i]
+            space = max(previous.space, glyph.space, 0.05 * glyph.size)
+            gaps.append(glyph.x - previous.end if glyph.x - previous.end >= _LETTER_GAP * space else 0.0)
+    word_gaps = sorted(g for g in gaps if g > 0)
+    word_gap = word_gaps[len(word_gaps) // 2] if len(word_gaps) >= 3 and not any(blank) else None
     text = ""
     sizes: Counter[float] = Counter()
     bold = 0
+    k = 0
     for i, (glyph, char) in enumerate(zip(glyphs, chars, strict=True)):
         if i and not blank[i] and not blank[i - 1]:
             previous = glyphs[i - 1]
-            text += _separator(glyph.x - previous.end, max(glyph.size, 1.0), max(previous.space, glyph.space))
+            gap = glyph.x - previous.end
+            text += _separator(gap, max(glyph.size, 1.0), max(previous.space, glyph.space), word_gap)
+            k += 1
         text += char
         if not blank[i]:
             sizes[glyph.size] += 1

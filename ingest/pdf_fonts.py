@@ -20,7 +20,9 @@ Each font is judged by the words set in it, over the whole document:
   of its words known (to the lexicon and the rest of the document), and the repair is
   reported;
 - a broken font that no such reading repairs refuses the document, naming the pages it
-  is used on: OCR gives those pages a text layer again.
+  is used on, if its words are malformed (a tenth of them will do for a font the lexicon
+  does not know; a font set in another language is let through): OCR gives those pages a
+  text layer again.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ UNKNOWN_SHARE = 0.2  # a font whose words are this rarely known, where the rest 
 MIN_WORDS = 3  # fewer words tell nothing about a font
 _SAMPLE = 400  # words a reading is scored on
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_PUNCTUATION = re.compile(r"^[.,;:!?()\[\]\"'«»“”’‘–—-]+|[.,;:!?()\[\]\"'«»“”’‘–—-]+$")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -119,8 +122,12 @@ def _words_by_font(text: PdfText) -> dict[str, _Font]:
 
 
 def _known_share(words: list[str], lexicon: Lexicon) -> float:
-    """Share of the words (of two or more characters) that are words the lexicon knows."""
-    cores = [c for c in (_EDGES.sub("", w) for w in words) if len(c) >= 2]
+    """Share of the words (of two or more characters) that are words the lexicon knows.
+
+    Only ordinary punctuation is taken off a word's ends: a reading that makes control or
+    private-use characters must not have them stripped into a word ("sÅ\x9e" is no "så").
+    """
+    cores = [c for c in (_PUNCTUATION.sub("", w) for w in words) if len(c) >= 2]
     return sum(1 for c in cores if c.isalpha() and lexicon.knows(c)) / len(cores) if cores else 0.0
 
 
@@ -135,17 +142,14 @@ def repair_fonts(text: PdfText, lexicon: Lexicon, source: Source, path: Path) ->
         for name, words in texts.items()
         if len(words) >= MIN_WORDS and sum(map(malformed, words)) >= MALFORMED_SHARE * len(words)
     }
-    healthy = [w for name, words in texts.items() if name not in malformed_fonts for w in words]
-    # a font whose words the lexicon hardly knows, in a document whose other text it knows well
-    unknown_fonts = (
-        {
-            name
-            for name, words in texts.items()
-            if len(words) >= MIN_WORDS and _known_share(words, lexicon) < UNKNOWN_SHARE
-        }
-        if _known_share(healthy, lexicon) >= REPAIRED_SHARE
-        else set()
-    )
+    shares = {name: _known_share(words, lexicon) for name, words in texts.items() if len(words) >= MIN_WORDS}
+    # a font whose words the lexicon hardly knows, where another font's text it knows well (so the
+    # document is in the lexicon's language)
+    unknown_fonts = {
+        name
+        for name, share in shares.items()
+        if share < UNKNOWN_SHARE and any(s >= REPAIRED_SHARE for other, s in shares.items() if other != name)
+    }
     broken = malformed_fonts | unknown_fonts
     # the document's other text counts as known words too (names, terms the corpus lacks)
     lexicon = lexicon.with_words(w for name, words in texts.items() if name not in broken for w in words)
@@ -164,7 +168,10 @@ def repair_fonts(text: PdfText, lexicon: Lexicon, source: Source, path: Path) ->
                 best_share, best = share, (label, read)
         example = min(words, key=lambda w: (not malformed(w), -len(w)))
         if best is None or best_share < REPAIRED_SHARE or best_share < baseline + 0.3:
-            if name in malformed_fonts:  # an unknown font may be another language: only malformed text is refused
+            # a font the lexicon does not know may be set in another language: it is refused only if
+            # some of its words are malformed too, which no language makes
+            share = sum(map(malformed, words)) / len(words)
+            if name in malformed_fonts or share >= MALFORMED_SHARE / 3:
                 refused[name] = (font.pages, example)
             continue
         label, read = best

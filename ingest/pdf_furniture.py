@@ -45,13 +45,24 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", clean_line(text.replace(SOFT_SPACE, " ")).lower())
 
 
+def _in_place(line: Line, usual: float | None) -> bool:
+    return line.y is None or usual is None or abs(line.y - usual) <= max(3.0, 0.5 * line.size)
+
+
 def remove_furniture(text: PdfText) -> None:
     """Drop running headers, footers and page numbers; learn printed page numbers on the way."""
     pages = text.pages
     bands = [_band(lines, text.boxes.get(number)) for number, lines in enumerate(pages, start=1)]
     counts: Counter[str] = Counter()
+    heights: dict[str, list[float]] = {}
     for lines, band in zip(pages, bands, strict=True):
         counts.update({_furniture_key(lines[i].text) for i in band})
+        for i in band:
+            if lines[i].y is not None:
+                heights.setdefault(_furniture_key(lines[i].text), []).append(lines[i].y or 0.0)
+    # a running header stands where it stands on every page; the same words lower down are text
+    # ("AFS 2011:19" heading its transitional provisions at the top of a page)
+    usual = {key: sorted(ys)[len(ys) // 2] for key, ys in heights.items()}
     with_text = sum(1 for lines in pages if lines)
     threshold = max(2, math.ceil(0.4 * with_text))
     repeated = {key for key, n in counts.items() if n >= threshold and with_text >= 2}
@@ -65,7 +76,7 @@ def remove_furniture(text: PdfText) -> None:
                 text.removed["page number"] += 1
                 if m.group("n") != str(number):
                     text.page_labels.setdefault(number, m.group("n"))
-            elif _furniture_key(line) in repeated:
+            elif _furniture_key(line) in repeated and _in_place(lines[i], usual.get(_furniture_key(line))):
                 drop.add(i)
                 text.removed["running header or footer"] += 1
         for i, line in enumerate(lines):

@@ -30,7 +30,7 @@ def document_words(pages: list[list[Line]]) -> set[str]:
     words: set[str] = set()
     for lines in pages:
         for line in lines:
-            for token in line.text.split():
+            for token in line.text.split(" "):  # hard spaces only: str.split() would cut at soft ones too
                 if SOFT_SPACE not in token and not token.endswith("-"):
                     words.update(w.lower() for w in _WORD.findall(token))
     return words
@@ -64,10 +64,13 @@ class Words:
             return joined
         return " ".join(self._mend(token) if SOFT_SPACE in token else token for token in joined.split(" "))
 
-    def _known(self, piece: str) -> bool:
+    def _known(self, piece: str, joined: bool = False) -> bool:
         core = _EDGES.sub("", piece)
-        # numbers, designations and hyphenated forms are not the mender's to judge
-        return not core or not core.isalpha() or self.lexicon.knows(core)
+        if not core or not core.isalpha():
+            # a number, a designation or a hyphenated form is not the mender's to judge; it never
+            # makes one by joining ("åren2025-2026", "lärosätenas,de")
+            return not joined
+        return self.lexicon.knows(core)
 
     def _mend(self, token: str) -> str:
         """The pieces of one token joined into the fewest unknown words, keeping spaces where that ties."""
@@ -80,12 +83,11 @@ class Words:
             for start in range(max(0, end - MAX_PIECES), end):
                 word = "".join(pieces[start:end])
                 unknown, joins, words = best[start]
-                options.append(
-                    (unknown + (not self._known(word)), joins + end - start - 1, [*words, (word, end - start)])
-                )
+                known = self._known(word, joined=end - start > 1)
+                options.append((unknown + (not known), joins + end - start - 1, [*words, (word, end - start)]))
             best.append(min(options, key=lambda o: (o[0], o[1])))
         for word, count in best[n][2]:
             self.mended += count > 1
-            if not self._known(word):
+            if not self._known(word, joined=count > 1):
                 self.suspicious[_EDGES.sub("", word)] += 1
         return " ".join(word for word, _ in best[n][2])
