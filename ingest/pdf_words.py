@@ -73,7 +73,8 @@ class Words:
         return self.lexicon.knows(core)
 
     def _mend(self, token: str) -> str:
-        """The pieces of one token joined into the fewest unknown words, keeping spaces where that ties."""
+        """The pieces of one token joined into known words so that the fewest unknown pieces are left,
+        keeping spaces where that ties ("för del" stays, "vilk a" is "vilka")."""
         pieces = token.split(SOFT_SPACE)
         n = len(pieces)
         # best[i]: (unknown words, joins, [(word, pieces in it)]) for pieces[:i]
@@ -84,6 +85,8 @@ class Words:
                 word = "".join(pieces[start:end])
                 unknown, joins, words = best[start]
                 known = self._known(word, joined=end - start > 1)
+                if end - start > 1 and not known:
+                    continue  # pieces are joined into words, never into another unknown string
                 options.append((unknown + (not known), joins + end - start - 1, [*words, (word, end - start)]))
             best.append(min(options, key=lambda o: (o[0], o[1])))
         for word, count in best[n][2]:
