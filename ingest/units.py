@@ -10,7 +10,8 @@ and :class:`ListStyle` says how:
   transitional provisions) opens stycke 1;
 - reports, guidelines and EU acts (:data:`REPORT_LISTS`) write "•", "–", "a)", "(b)",
   "1)" or "1."; an item without a number or letter is numbered by its place in the
-  clause; a list before any stycke is read as stycken.
+  clause; a list before any stycke starts with a stycke (its first item) that the
+  other items belong to.
 """
 
 from __future__ import annotations
