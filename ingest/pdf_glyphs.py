@@ -142,6 +142,7 @@ class _Walker:
     state: _State = field(default_factory=_State)
     saved: list[_State] = field(default_factory=list)
     outer: list[tuple[float, ...]] = field(default_factory=lambda: [_IDENTITY])  # form matrices
+    forms: list[bool] = field(default_factory=list)  # per Do being drawn: did it enter a form?
     pen: float = 0.0  # advance along the current line since the last positioning operator
 
     def before(self, op: bytes, args: list[Any], cm: list[float], tm: list[float]) -> None:
@@ -169,10 +170,11 @@ class _Walker:
                 state.rise = float(args[0])
             elif op == b'"' and len(args) >= 3:
                 state.word_spacing, state.char_spacing = float(args[0]), float(args[1])
-            elif op == b"Do" and args:
-                self._enter_form(args[0], cm)
+            elif op == b"Do":
+                self.forms.append(self._enter_form(args[0], cm) if args else False)
         except (TypeError, ValueError):  # a malformed operand: the operator is skipped, as by a viewer
-            pass
+            if op == b"Do":
+                self.forms.append(False)
 
     def after(self, op: bytes, args: list[Any], cm: list[float], tm: list[float]) -> None:
         try:
@@ -183,9 +185,10 @@ class _Walker:
             elif op in (b"'", b'"') and args:
                 self.pen = 0.0
                 self._show([args[-1]], cm, tm)
-            elif op == b"Do" and args and len(self.outer) > 1:
+            elif op == b"Do" and self.forms and self.forms.pop():
                 self.outer.pop()
                 self.resources.pop()
+                self.state = self.saved.pop() if self.saved else self.state  # a form is drawn inside q … Q
         except (TypeError, ValueError, ArithmeticError):
             pass
 
@@ -196,16 +199,19 @@ class _Walker:
         except Exception:  # malformed resources: nothing to find
             return None
 
-    def _enter_form(self, name: Any, cm: list[float]) -> None:
+    def _enter_form(self, name: Any, cm: list[float]) -> bool:
+        """Follow pypdf into a form XObject: its own resources and matrix. False for an image."""
         xobjects = self._resource("/XObject")
         form = xobjects.get(name).get_object() if xobjects and xobjects.get(name) is not None else None
         if form is None or form.get("/Subtype") != NameObject("/Form"):
-            return
+            return False
+        self.saved.append(_State(**vars(self.state)))
         matrix = tuple(float(v) for v in form.get("/Matrix", _IDENTITY))
         # pypdf reads a form with a fresh graphics state: positions inside it are relative to it
         self.outer.append(_mult(_mult(matrix, tuple(float(v) for v in cm)), self.outer[-1]))
         resources = form.get("/Resources")
         self.resources.append(resources.get_object() if resources is not None else self.resources[-1])
+        return True
 
     def _show(self, items: list[Any], cm: list[float], tm: list[float]) -> None:
         state = self.state

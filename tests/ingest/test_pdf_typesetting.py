@@ -119,3 +119,33 @@ def test_a_font_no_reading_repairs_refuses_the_document(tmp_path: Path) -> None:
         read_pdf(_source(path), path, DEFAULT_CORPUS)
     message = str(info.value)
     assert "page 1" in message and "OCR" in message and str(path) in message, message
+
+
+def test_text_in_a_form_xobject_is_placed_where_it_is_drawn(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "form.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.beginForm("box")
+    c.setFont("Helvetica-Bold", 10.5)
+    c.drawString(0, 0, "Utvidgning av uppdraget")
+    c.setFont("Helvetica", 10.5)
+    c.drawString(0, -14, "Utredaren ska analysera vilka rättsliga förutsättningar som finns.")
+    c.endForm()
+    c.setFont("Helvetica", 10.5)
+    c.drawString(72, 760, "Regeringen beslutade den 7 juli 2016 om uppdraget.")
+    c.saveState()
+    c.translate(72, 700)  # the form is drawn lower down, through the graphics matrix
+    c.doForm("box")
+    c.restoreState()
+    c.drawString(72, 640, "Uppdraget ska redovisas senast den 27 april 2018.")
+    c.drawString(72, 626, "Utredaren ska samråda med Datainspektionen.")
+    c.showPage()
+    c.save()
+    doc = read_pdf(_source(path), path, DEFAULT_CORPUS)
+    texts = [b.text for b in doc.blocks]
+    assert "Utredaren ska analysera vilka rättsliga förutsättningar som finns." in texts, texts
+    assert texts[-1].startswith("Uppdraget ska redovisas senast den 27 april 2018."), (
+        "the text after the form is read after it, at its place: the form's matrix is followed"
+    )
