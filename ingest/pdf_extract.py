@@ -190,13 +190,11 @@ def _fragment(glyphs: list[Glyph], number: int) -> Line | None:
     text = ""
     sizes: Counter[float] = Counter()
     bold = 0
-    k = 0
     for i, (glyph, char) in enumerate(zip(glyphs, chars, strict=True)):
         if i and not blank[i] and not blank[i - 1]:
             previous = glyphs[i - 1]
             gap = glyph.x - previous.end
             text += _separator(gap, max(glyph.size, 1.0), max(previous.space, glyph.space), word_gap)
-            k += 1
         text += char
         if not blank[i]:
             sizes[glyph.size] += 1

@@ -79,8 +79,8 @@ def remove_furniture(text: PdfText) -> None:
             elif _furniture_key(line) in repeated and _in_place(lines[i], usual.get(_furniture_key(line))):
                 drop.add(i)
                 text.removed["running header or footer"] += 1
-        for i, line in enumerate(lines):
-            if i not in drop and _IDENTIFIER.match(clean_line(line.text.replace(SOFT_SPACE, " "))):
+        for i, ln in enumerate(lines):
+            if i not in drop and _IDENTIFIER.match(clean_line(ln.text.replace(SOFT_SPACE, " "))):
                 drop.add(i)  # the publication's ISSN or ISBN, printed on a cover or the last page
                 text.removed["ISSN or ISBN line"] += 1
         pages[number - 1] = [ln for i, ln in enumerate(lines) if i not in drop]

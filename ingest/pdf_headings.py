@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.normalize import clean_line
-from ingest.pdf_extract import Line, Paragraph
+from ingest.pdf_extract import SOFT_SPACE, Line, Paragraph
 from ingest.pdf_words import Words
 
 NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+(?P<title>[^\W\d_].*)$", re.S)
@@ -151,8 +151,9 @@ def classify(
                 )
             )
             continue
-        first = clean_line(paragraph.lines[0].text)
+        first = clean_line(paragraph.lines[0].text.replace(SOFT_SPACE, " "))
         if _unstyled_heading(first, layout, toc, previous):
+            first = words.text(paragraph.lines[:1])  # its words mended as any paragraph's
             number = heading_number(first)
             previous = number or previous
             items.append(
