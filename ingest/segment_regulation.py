@@ -59,7 +59,7 @@ def looks_like_regulation(blocks: list[Block]) -> bool:
 
 @dataclass
 class _Advice:
-    anchor: str  # locator of the clause it belongs to ("5", "2:3", "bilaga-1")
+    anchor: str  # locator of the clause it belongs to ("5", "2:3", "bilaga-1"); "" for none in particular
     blocks: list[str] = field(default_factory=list)
 
 
@@ -106,8 +106,10 @@ def _split(blocks: list[Block]) -> _Split:
                 out.advice.append(current)
             elif heading and _ADVICE_TO.match(_next_text(blocks, i)):
                 continue  # the provisions' headings, repeated above their advice
-            if current is not None:
-                current.blocks.append(text)
+            if current is None:  # an introduction before the first "Till": advice to the whole regulation
+                current = _Advice("")
+                out.advice.append(current)
+            current.blocks.append(text)
             continue
         if heading and section and _COLLECTED_ADVICE.search(text) and not _ADVICE_HEADING.match(text):
             collected, current = True, None
@@ -187,9 +189,9 @@ def segment_regulation(doc: ReadDocument, today: dt.date) -> tuple[list[Clause],
         index = by_locator.get(advice.anchor)
         if index is None and ":" in advice.anchor:
             index = by_locator.get(advice.anchor.split(":", 1)[1])  # sections numbered through the act
-        if index is None:
+        if index is None:  # advice to no section in particular: kept with the first
             unplaced += 1
-            index = max((i for i, c in enumerate(clauses) if c.kind != "transitional"), default=None)
+            index = min((i for i, c in enumerate(clauses) if c.kind == "section"), default=None)
         if index is not None:
             attached.setdefault(index, []).append(advice.blocks)
     clauses = [_with_advice(c, attached[i]) if i in attached else c for i, c in enumerate(clauses)]
