@@ -35,7 +35,7 @@ from ingest.sources import Source
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-SEGMENTER_VERSION = "2026-11-28.2"  # bump when segmentation changes clause ids or text
+SEGMENTER_VERSION = "2026-12-01.1"  # bump when segmentation changes clause ids or text
 
 _SCHEMA = """
 CREATE TABLE documents (
