@@ -32,6 +32,7 @@ from core.errors import ConfigError, SourceError
 from core.settings import Settings
 from core.sources import BINDINGS, DOC_ID, FORMATS, KINDS, LANGS, Source, load_sources, source_to_toml
 from ingest import versions
+from ingest.inspection import Quality, quality
 from ingest.pipeline import check_clauses, read_source, segment
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class AddResult:
     clauses: int
     previous: versions.PreviousVersion | None = None
     linked: str = ""  # doc_id of the parallel version now linked back
+    quality: Quality | None = None  # how the text came out: printed after the file is added
 
 
 # --- getting the file -----------------------------------------------------------------------
@@ -343,8 +345,16 @@ def add_source(
             format=fmt,
             path=str(incoming),
         )
-        clauses, _ = segment(read_source(trial, corpus), today)
-        check_clauses(doc_id, clauses)
+        try:
+            doc = read_source(trial, corpus)
+            clauses, _ = segment(doc, today)
+            check_clauses(doc_id, clauses)
+        except SourceError as exc:  # the reader names the copy it read; the operator knows their file
+            raise SourceError(
+                exc.message.replace(str(incoming), location),
+                hint=exc.hint.replace(str(incoming), location) if exc.hint else None,
+            ) from None
+        summary = quality(doc, clauses)
 
         previous = versions.archive_current(corpus, existing, today) if existing else None
         taken = {v.version for v in versions.previous_versions(corpus, doc_id)}
@@ -384,7 +394,7 @@ def add_source(
         linked = partner
     write_manifest(settings.manifest, sources, changed, None if existing else new_source)
     log.info("Added %s (%s, %d clauses) as %s", doc_id, fmt, len(clauses), relative)
-    return AddResult(new_source, target, len(clauses), previous, linked)
+    return AddResult(new_source, target, len(clauses), previous, linked, summary)
 
 
 def _check_writable(corpus: Path) -> None:

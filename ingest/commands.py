@@ -1,4 +1,4 @@
-"""The ingest side's commands: `vagvisare ingest`, `vagvisare sources add` and `vagvisare sources diff`.
+"""The ingest side's commands: `vagvisare ingest`, `vagvisare sources add|diff|show`.
 
 Each parses its arguments, calls one function of :mod:`ingest` and prints the result.
 """
@@ -71,7 +71,11 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
         print(f"The previous version {result.previous.version} is kept as {result.previous.path}.")
     if result.linked:
         print(f"Linked as the parallel language version of {result.linked}.")
-    print("Run `vagvisare ingest` to index it.")
+    if result.quality is not None:
+        print("What came out of it:")
+        for line in result.quality.lines():
+            print(f"  {line}")
+    print(f"Run `vagvisare sources show {s.doc_id}` to see its clauses, `vagvisare ingest` to index it.")
     return 0
 
 
@@ -100,6 +104,36 @@ def _diff(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _show_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--json", action="store_true",
+                   help="print the clauses as JSON (clause_id, label, heading_path, page, text, ...)")
+
+
+def _show(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.inspection import show_source
+
+    view = show_source(settings, args.doc_id)
+    if args.json:
+        print(json.dumps(view.to_json(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{view.source.doc_id}: {view.title} ({view.source.format}, {view.source.path})")
+    for line in view.quality.lines():
+        print(f"  {line}")
+    for c in view.to_json():
+        page = f"s. {c['page']}" if c["page"] else ""
+        print(f"\n{c['clause_id']}  {c['label']}  {page}".rstrip())
+        if c["heading_path"]:
+            print(f"  {' › '.join(c['heading_path'])}")
+        if c["amended_by"]:
+            print(f"  amended by {c['amended_by']}")
+        text = c["text"].replace("\n", " ¶ ")
+        print(f"  {text[:300]}{' …' if len(text) > 300 else ''}")
+        if c["general_advice"]:
+            print(f"  [Allmänna råd, not binding: {len(c['general_advice'])} paragraph(s)]")
+    return 0
+
+
 INGEST = Command(("ingest",), "read the sources and build the index", _ingest_arguments, _ingest)
 SOURCES_ADD = Command(
     ("sources", "add"), "copy or download a document into the corpus and list it in the manifest",
@@ -111,4 +145,7 @@ SOURCES_DIFF = Command(
     description="Compare the current version of a source with a new file; writes nothing.")
 
 INGEST_COMMANDS = (INGEST,)
-SOURCES_COMMANDS = (SOURCES_ADD, SOURCES_DIFF)  # under `vagvisare sources` (assistant.commands)
+SOURCES_SHOW = Command(
+    ("sources", "show"), "list a document's clauses as the index would hold them", _show_arguments, _show,
+    description="Read and segment one document of the manifest and list its clauses; no index is needed.")
+SOURCES_COMMANDS = (SOURCES_ADD, SOURCES_DIFF, SOURCES_SHOW)  # under `vagvisare sources` (assistant.commands)

@@ -8,26 +8,72 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 # A line ending in "-" followed by one of these keeps a space: "Säkerhets-\noch" is "Säkerhets- och".
-_CONJUNCTIONS = {"och", "eller", "samt", "respektive", "resp.", "till", "som", "men", "utan", "and", "or"}
+_CONJUNCTIONS = {"och", "eller", "samt", "respektive", "resp.", "till", "som", "men", "utan", "and", "or", "nor"}
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u202f]+")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 SOFT_HYPHEN = "\u00ad"  # a line-break hyphen inside one word: dropped when the lines are joined
 _BREAK_HYPHEN = re.compile(r"([^\W\d_]+)-(\r?\n)([^\W\d_]+)")
+_WORD = re.compile(r"[^\W\d_]+")
+_HYPHENATED = re.compile(r"[^\W\d_]+-[^\W\d_]+")
 
 
 def clean_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
-def join_wrapped(lines: list[str]) -> str:
-    """Join hard-wrapped lines of one paragraph into one line.
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words a text writes whole, and the compounds it writes with a hyphen ("it-säkerhet")."""
 
-    A line ending in a hyphen is glued to the next ("EU-\\nsamarbetet" → "EU-samarbetet")
-    unless the next word is a conjunction ("Säkerhets-\\noch" → "Säkerhets- och") or the
-    source had a space after the hyphen ("kommun- \\noch"). A line ending in a soft hyphen
-    (U+00AD, see :func:`mark_hyphenation`) is glued without it: "hän-\\nsyn" → "hänsyn".
+    words: frozenset[str] = frozenset()
+    hyphenated: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Vocabulary:
+        words: set[str] = set()
+        hyphenated: set[str] = set()
+        for text in texts:
+            lower = text.lower()
+            words.update(_WORD.findall(lower))
+            hyphenated.update(_HYPHENATED.findall(lower))
+        return cls(frozenset(words), frozenset(hyphenated))
+
+    def writes_with_hyphen(self, head: str, tail: str) -> bool:
+        """True when the text has "head-tail" and never "headtail": the hyphen is part of the word."""
+        return f"{head}-{tail}".lower() in self.hyphenated and (head + tail).lower() not in self.words
+
+
+def join_lines(
+    lines: Sequence[str],
+    *,
+    vocabulary: Vocabulary | None = None,
+    hyphen_joins: Literal["lowercase", "letters-and-digits"] = "lowercase",
+    space_before_break: bool = True,
+) -> str:
+    """Join the hard-wrapped lines of one paragraph into one line: the one rule for line-end hyphens.
+
+    A line ending in a soft hyphen (U+00AD, see :func:`mark_hyphenation`) is glued without
+    it: "hän-\\nsyn" → "hänsyn". A line ending in "-" after a letter or digit:
+
+    - before a conjunction the hyphen keeps its space: "Säkerhets-\\noch" → "Säkerhets- och";
+    - with a ``vocabulary`` (a typeset text, where nothing marked the break hyphens), a hyphen
+      between two lower-case word parts is a break hyphen and goes: "förut-\\nsättningar" →
+      "förutsättningar", unless the vocabulary writes that compound with a hyphen and never
+      whole ("it-\\nsäkerhet" stays "it-säkerhet"). Without one, the caller has marked the
+      break hyphens already and every plain hyphen is part of the text;
+    - otherwise the hyphen stays and the lines are glued when the next line goes on in lower
+      case ("EU-\\nsamarbetet" → "EU-samarbetet"), or with ``hyphen_joins="letters-and-digits"``
+      also when it goes on with a capital or a digit ("2025-\\n2026" → "2025-2026"); plain
+      text keeps a space there ("16-\\n18 §§" → "16- 18 §§", as the statutes have always read).
+
+    With ``space_before_break`` a space before the line break in the source is a word boundary
+    ("kommun- \\nlandsting" → "kommun- landsting"); typeset lines often end in spaces that
+    mean nothing, so their callers turn it off.
     """
     out = ""
     for raw in lines:
@@ -39,12 +85,24 @@ def join_wrapped(lines: list[str]) -> str:
         elif out.endswith(SOFT_HYPHEN):
             out = out[:-1] + line
         else:
-            next_word = line.split(" ", 1)[0]
-            glue = out.endswith("-") and next_word[:1].islower() and next_word.lower() not in _CONJUNCTIONS
-            out = out + line if glue else out + " " + line
-        if raw.rstrip("\r\n") != raw.rstrip():
+            out = _join_at_break(out, line, vocabulary, hyphen_joins)
+        if space_before_break and raw.rstrip("\r\n") != raw.rstrip():
             out += " "  # the source had a space before the break: a word boundary
-    return _SPACES.sub(" ", out).strip()
+    return clean_line(out.replace(SOFT_HYPHEN, ""))
+
+
+def _join_at_break(out: str, line: str, vocabulary: Vocabulary | None, hyphen_joins: str) -> str:
+    next_word = line.split(" ", 1)[0]
+    if not (out.endswith("-") and out[-2:-1].isalnum()) or next_word.lower() in _CONJUNCTIONS:
+        return out + " " + line
+    if vocabulary is not None and out[-2].islower() and next_word[:1].islower():
+        head = re.search(r"([^\W\d_]+)-$", out)
+        tail = _WORD.match(next_word)
+        if not (head and tail and vocabulary.writes_with_hyphen(head.group(1), tail.group(0))):
+            return out[:-1] + line  # "förut-" + "sättningar"
+    if next_word[:1].islower() or (hyphen_joins == "letters-and-digits" and next_word[:1].isalnum()):
+        return out + line  # "EU-samarbetet", "it-säkerhet", "2025-2026"
+    return out + " " + line
 
 
 def mark_hyphenation(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
+import inspect
 import logging
 import shutil
 import time
@@ -35,6 +36,7 @@ from ingest.read_pdf import read_pdf
 from ingest.read_sfs import read_sfs_json, read_sfs_markdown
 from ingest.segment_eurlex import segment_eurlex
 from ingest.segment_numbered import segment_numbered
+from ingest.segment_regulation import segment_regulation
 from ingest.segment_sfs import segment_statute
 from ingest.segment_text import segment_text
 from ingest.sentences import sentence_spans
@@ -81,7 +83,11 @@ def read_source(source: Source, corpus_dir: Path) -> ReadDocument:
         raise SourceError(f"{source.doc_id}: no reader for format {source.format!r}.",
                           hint=f"Known formats: {', '.join(sorted(READERS))}.")
     path = source_path(source, corpus_dir)
-    doc = reader(source, path)
+    # a reader that checks words against the corpus (the PDF reader) is given its directory
+    if "corpus_dir" in inspect.signature(reader).parameters:
+        doc = reader(source, path, corpus_dir=corpus_dir)  # type: ignore[call-arg]
+    else:
+        doc = reader(source, path)
     doc.content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
     if source.sha256 and doc.content_hash != source.sha256:
         raise SourceError(f"{source.doc_id}: {path} is not the file that was added (its sha256 differs).",
@@ -95,6 +101,7 @@ SEGMENTERS: dict[str, Segmenter] = {
     "statute": segment_statute,
     "text": lambda doc, today: (segment_text(doc), {}),
     "numbered": segment_numbered,
+    "regulation": segment_regulation,
     "eurlex": segment_eurlex,
 }
 

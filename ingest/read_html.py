@@ -17,8 +17,8 @@ from core.errors import SourceError
 from core.records import Block, ReadDocument
 from core.sources import Source
 from ingest.html_tree import Flattener, Node, find, page_title, parse
+from ingest.pdf_headings import NAMED, heading_number
 from ingest.read_eurlex import eurlex_document, is_eurlex
-from ingest.read_pdf import NAMED, heading_number
 from ingest.read_sfs import read_bytes
 
 _BOILERPLATE_TAGS = {"nav", "header", "footer", "aside"}

@@ -9,7 +9,7 @@ from pathlib import Path
 from core.errors import SourceError
 from core.records import Block, ReadDocument
 from core.sources import Source
-from ingest.normalize import clean_line, join_wrapped, rejoin_split_words, split_blocks
+from ingest.normalize import clean_line, join_lines, rejoin_split_words, split_blocks
 from ingest.read_sfs import decode, markdown_blocks, parse_front_matter, read_bytes
 
 _MAX_HEADING = 70
@@ -42,7 +42,7 @@ def read_plain_text(source: Source, path: Path) -> ReadDocument:
     if not raw_blocks:
         raise SourceError(f"{source.doc_id}: {path} has no text.",
                           hint="Supply the document's text or remove the source.")
-    title = join_wrapped(raw_blocks[0])
+    title = join_lines(raw_blocks[0])
     blocks: list[Block] = []
     for lines in raw_blocks[1:]:
         if len(lines) == 1 and _looks_like_heading(lines[0]):
@@ -57,9 +57,9 @@ def read_plain_text(source: Source, path: Path) -> ReadDocument:
         elif _looks_like_heading(lines[0]) and len(lines) > 1 and clean_line(lines[1])[:1].isupper() \
                 and len(clean_line(lines[0])) < 0.6 * max(len(clean_line(x)) for x in lines[1:]):
             blocks.append(Block(clean_line(lines[0]), heading_level=3, explicit=True))
-            blocks.append(Block(join_wrapped(lines[1:]), explicit=True))
+            blocks.append(Block(join_lines(lines[1:]), explicit=True))
         else:
-            blocks.append(Block(join_wrapped(lines), explicit=True))
+            blocks.append(Block(join_lines(lines), explicit=True))
     # mend split words across the whole text, so that each is judged document-wide
     parts = rejoin_split_words("\n\n".join(b.text for b in blocks)).split("\n\n")
     mended = [Block(p, b.heading_level, b.page, b.explicit) for p, b in zip(parts, blocks, strict=True)]

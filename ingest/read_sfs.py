@@ -13,7 +13,7 @@ from pathlib import Path
 from core.errors import SourceError
 from core.records import Block, ReadDocument
 from core.sources import Source
-from ingest.normalize import join_wrapped, mark_hyphenation, split_blocks, strip_md_links
+from ingest.normalize import join_lines, mark_hyphenation, split_blocks, strip_md_links
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def read_sfs_json(source: Source, path: Path) -> ReadDocument:
     if not text.strip():
         raise SourceError(f"{source.doc_id}: {path} has an empty statute text.",
                           hint="Replace the file with the SFS database record as downloaded.")
-    blocks = [Block(join_wrapped(lines), table=any("\t" in line.strip() for line in lines))
+    blocks = [Block(join_lines(lines), table=any("\t" in line.strip() for line in lines))
               for lines in split_blocks(mark_hyphenation(text))]
     amendments = [
         {
@@ -134,7 +134,7 @@ def markdown_blocks(body: str, moved: list[str] | None = None) -> tuple[str, lis
     def flush() -> None:
         nonlocal carried
         if paragraph:
-            text = join_wrapped([strip_md_links(x) for x in paragraph])
+            text = join_lines([strip_md_links(x) for x in paragraph])
             if carried:
                 text, carried = put_back(carried, text), ""
             if text:
@@ -145,7 +145,7 @@ def markdown_blocks(body: str, moved: list[str] | None = None) -> tuple[str, lis
         m = _HEADING.match(line)
         if m:
             flush()
-            text = join_wrapped([strip_md_links(m.group(2))])
+            text = join_lines([strip_md_links(m.group(2))])
             cut = _CUT_SECTION.match(text)
             if cut:  # the conversion put body text into the section heading: give it back
                 text, carried = cut.group("section"), cut.group("carried")

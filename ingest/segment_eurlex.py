@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 
 from core.records import Clause, ReadDocument
-from ingest.segment_numbered import paragraph_units, split_long
+from ingest.segment_numbered import split_long
+from ingest.units import REPORT_LISTS, number_units
 
 _RECITAL = re.compile(r"^\((\d{1,3})\)\s+(.*)$", re.S)
 _POINT = re.compile(r"^(\d{1,3})\.\s+(.*)$", re.S)
@@ -185,7 +186,7 @@ def segment_eurlex(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], dic
                 seen[locator] += 1
                 locator = f"{locator}-{seen[locator]}"
             seen.setdefault(locator, 1)
-            text, units = paragraph_units(part)
+            text, units = number_units(part, REPORT_LISTS)
             path = tuple(h for h in draft.heading_path if h)
             clauses.append(
                 Clause(

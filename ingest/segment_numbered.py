@@ -1,6 +1,7 @@
 """Segment a report or guideline with numbered sections: one clause per section.
 
-Clause ids follow DESIGN.md: ``s:4.2`` for section 4.2, ``bilaga-2`` for "Bilaga 2",
+Clause ids follow the README's table
+("Where the texts come from"): ``s:4.2`` for section 4.2, ``bilaga-2`` for "Bilaga 2",
 ``riktlinje-3`` for "Riktlinje 3", and a numbered heading inside an appendix is
 ``bilaga-2:1``. A section longer than :data:`MAX_CHARS` is cut between paragraphs;
 its first part keeps the plain id and the others are ``s:4.2-2``, ``s:4.2-3``.
@@ -14,18 +15,17 @@ keeps the page its text starts and ends on, so an answer can cite "avsnitt 4.2, 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from core.records import Block, Clause, ReadDocument, Unit
+from core.records import Block, Clause, ReadDocument
 from ingest.normalize import slugify
-from ingest.read_pdf import NAMED, heading_number
+from ingest.pdf_headings import NAMED, heading_number
+from ingest.units import REPORT_LISTS, number_units
 
 MAX_CHARS = 1800
 T = TypeVar("T")
-_LIST_ITEM = re.compile(r"^(?:[•·▪◦●■–—-]\s|\(?([a-zåäö]|\d{1,2})\)\s|(\d{1,2})\.\s)")
 _WORDS = {
     "sv": {
         "section": "avsnitt",
@@ -46,30 +46,6 @@ _WORDS = {
         "paragraph": "para.",
     },
 }
-
-
-def paragraph_units(blocks: list[str]) -> tuple[str, tuple[Unit, ...]]:
-    """Join a clause's paragraphs with newlines; each is a stycke, list items are punkter."""
-    text = ""
-    units: list[Unit] = []
-    stycke = 0
-    for i, block in enumerate(blocks):
-        if i:
-            text += "\n"
-        start = len(text)
-        text += block
-        m = _LIST_ITEM.match(block)
-        if m and stycke:
-            number = m.group(1) or m.group(2) or str(sum(1 for u in units if u.kind == "punkt") + 1)
-            units.append(Unit("punkt", f"{stycke}:{number}", start, len(text)))
-            # a list belongs to the stycke that introduces it
-            last = next(j for j in range(len(units) - 1, -1, -1) if units[j].kind == "stycke")
-            units[last] = Unit("stycke", units[last].number, units[last].start, len(text))
-        else:
-            stycke += 1
-            units.append(Unit("stycke", str(stycke), start, len(text)))
-    units.sort(key=lambda u: (u.start, u.kind != "stycke"))
-    return text, tuple(units)
 
 
 @dataclass
@@ -149,7 +125,7 @@ def split_long(blocks: list[T], text: Callable[[T], str], *, keep_list_items: bo
     size = 0
     for block in blocks:
         length = len(text(block))
-        if parts[-1] and size + length > MAX_CHARS and not (keep_list_items and _LIST_ITEM.match(text(block))):
+        if parts[-1] and size + length > MAX_CHARS and not (keep_list_items and REPORT_LISTS.item.match(text(block))):
             parts.append([])
             size = 0
         parts[-1].append(block)
@@ -182,7 +158,7 @@ def segment_numbered(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], d
             for part in split_long(blocks, lambda b: b.text, keep_list_items=True):
                 n = parts_of[section.locator] = parts_of.get(section.locator, 0) + 1
                 locator = section.locator if n == 1 else f"{section.locator}-{n}"
-                text, units = paragraph_units([b.text for b in part])
+                text, units = number_units([b.text for b in part], REPORT_LISTS)
                 pages = [b.page for b in part if b.page is not None]
                 ends = [e for b in part if isinstance(e := end_of.get(id(b)), int)]
                 clauses.append(

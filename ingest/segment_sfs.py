@@ -1,6 +1,7 @@
 """Segment a Swedish statute into clauses: one per section (§), transitional block and appendix.
 
-Clause ids follow DESIGN.md: ``2:1`` (2 kap. 1 §), ``3:4a``, ``5`` (no chapters),
+Clause ids follow the README's table
+("Where the texts come from"): ``2:1`` (2 kap. 1 §), ``3:4a``, ``5`` (no chapters),
 ``overgang:2021-952``, ``bilaga`` / ``bilaga-2``; a section with two wordings gives
 two clauses, the one in force keeping the plain id and the other ``@<date>``.
 """
@@ -12,7 +13,8 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from core.records import Block, Clause, ReadDocument, Unit
+from core.records import Block, Clause, ReadDocument
+from ingest.units import STATUTE_LISTS, number_units
 
 log = logging.getLogger(__name__)
 
@@ -22,19 +24,20 @@ _MARKER = re.compile(
     # "/Upphör att gälla U:2026-07-01 genom lag (2021:443)./" names the repealing act too
     r"(?:\s+genom\s+(?:lag|förordning)\s+\(\d{4}:\d+\)\.?)?\s*/\s*"
 )
-_CHAPTER = re.compile(r"^(\d+)\s?([a-z])?\s+[Kk]ap\.(?:\s+(?P<rest>\D.*))?$", re.S)
-_SECTION = re.compile(r"^(\d+)\s?([a-z])?\s?§(?!§)\s*(?P<rest>.*)$", re.S)
-_TRANS_ACT = re.compile(r"^(\d{4}):(\d+)(?:\s+(?P<rest>.*))?$", re.S)
+CHAPTER = re.compile(r"^(\d+)\s?([a-z])?\s+[Kk]ap\.(?:\s+(?P<rest>\D.*))?$", re.S)
+SECTION = re.compile(r"^(\d+)\s?([a-z])?\s?§(?!§)\s*(?P<rest>.*)$", re.S)
+# the act whose transitional provisions follow: "2021:952" (SFS), "AFS 2014:43" (an agency's series)
+_TRANS_ACT = re.compile(
+    r"^(?:(?P<series>[A-ZÅÄÖ][A-ZÅÄÖ-]{0,9}FS)\s+)?(?P<year>\d{4}):(?P<number>\d+)(?:\s+(?P<rest>.*))?$", re.S)
 _DESIGNATION = re.compile(r"^(\d{4}):(\d+)$")
-_APPENDIX = re.compile(r"^Bilaga(?:\s+(\d+))?$")
+APPENDIX = re.compile(r"^Bilaga(?:\s+(\d+))?$")
 _PART = re.compile(r"^AVDELNING\s+[IVXLC]+\.")
 # "Har upphävts genom lag (2021:952).", "Har betecknats 2 kap. 8 § genom ...", "Ny beteckning 42 e § genom ..."
 _REPEALED = re.compile(
     r"^(?:Har (?:upphävts|betecknats\b.*?)|Ny beteckning\b.*?) genom (lag|förordning) \((\d{4}:\d+)\)\.?$",
     re.I | re.S)
 _NOTE = re.compile(r"\s*\b((?:Lag|Förordning|Kungörelse)\s*\((\d{4}:\d+)\))\.\s*$")
-_LIST_ITEM = re.compile(r"^(?:(\d+)\s?([a-z])?\.|([a-zåäö])\)|[-–•])\s")
-_TRANSITIONAL = "Övergångsbestämmelser"
+TRANSITIONAL = "Övergångsbestämmelser"
 
 
 @dataclass
@@ -70,7 +73,7 @@ def _take_markers(text: str, markers: _Markers) -> str:
 
     # markers sit at the start of a block or right after the section sign
     head, sep, tail = text.partition("§")
-    if sep and _SECTION.match(text) and len(head) < 8:
+    if sep and SECTION.match(text) and len(head) < 8:
         tail = _MARKER.sub(grab, tail, count=2)
         head = _MARKER.sub(grab, head, count=2)
         return (head.strip() + " §" + (" " + tail.strip() if tail.strip() else "")).strip()
@@ -117,41 +120,6 @@ class _Draft:
     superseded_by: str = ""  # amending act that replaced this wording (markers lost in conversion)
 
 
-def _units(blocks: list[str]) -> tuple[str, tuple[Unit, ...]]:
-    """Join a clause's paragraphs with newlines; number its stycken and punkter."""
-    text = ""
-    units: list[Unit] = []
-    stycke = 0
-    stycke_start = 0
-    last_number = ""
-    for i, block in enumerate(blocks):
-        if i:
-            text += "\n"
-        start = len(text)
-        text += block
-        m = _LIST_ITEM.match(block)
-        if m and not stycke:  # a list from the first line (transitional provisions)
-            stycke, stycke_start = 1, start
-        if m:
-            if m.group(1):
-                last_number = _number(m.group(1), m.group(2))
-                number = last_number
-            elif m.group(3):
-                number = f"{last_number}{m.group(3)}" if last_number else m.group(3)
-            else:
-                number = "-"
-            units.append(Unit("punkt", f"{stycke}:{number}", start, len(text)))
-        else:
-            if stycke:
-                units.append(Unit("stycke", str(stycke), stycke_start, start - 1))
-            stycke += 1
-            stycke_start = start
-    if stycke:
-        units.append(Unit("stycke", str(stycke), stycke_start, len(text)))
-    units.sort(key=lambda u: (u.start, u.kind != "stycke"))
-    return text, tuple(units)
-
-
 class _StatuteSegmenter:
     def __init__(self, doc: ReadDocument, today: dt.date) -> None:
         self.doc = doc
@@ -176,8 +144,8 @@ class _StatuteSegmenter:
         return _take_markers(block.text, _Markers())
 
     def _is_structural(self, text: str, block: Block) -> bool:
-        return bool(_SECTION.match(text) or _CHAPTER.match(text) and len(text) < 300) or text == _TRANSITIONAL \
-            or bool(_APPENDIX.match(text))
+        return bool(SECTION.match(text) or CHAPTER.match(text) and len(text) < 300) or text == TRANSITIONAL \
+            or bool(APPENDIX.match(text))
 
     def _find_headings(self, blocks: list[Block]) -> list[bool]:
         """Which blocks are (non-structural) headings; decided back to front."""
@@ -190,14 +158,14 @@ class _StatuteSegmenter:
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             nxt_text = self._plain(nxt) if nxt else ""
             next_is_heading = nxt is not None and (
-                (_SECTION.match(nxt_text) is not None) or (_CHAPTER.match(nxt_text) is not None and len(nxt_text) < 300)
+                (SECTION.match(nxt_text) is not None) or (CHAPTER.match(nxt_text) is not None and len(nxt_text) < 300)
                 or flags[i + 1]
             )
             candidate = (
                 not block.table
                 and len(text) <= 250
                 and (text[:1].isupper() or text[:1].isdigit())
-                and not _LIST_ITEM.match(text)
+                and not STATUTE_LISTS.item.match(text)
                 and (not re.search(r"[.,:;]$", text) or text.endswith("m.m."))
             )
             if block.explicit:
@@ -206,10 +174,10 @@ class _StatuteSegmenter:
                     # number ends a sentence or a list item with punctuation; a heading does not
                     # ("Genomförandet av säkerhetsprövningen" before 5 kap. 2 § of sfs-2021-955)
                     flags[i] = candidate and nxt is not None and nxt.heading_level is not None \
-                        and _SECTION.match(nxt_text) is not None
+                        and SECTION.match(nxt_text) is not None
                     continue
                 prev_text = self._plain(blocks[i - 1]) if i else ""
-                after_chapter = i > 0 and blocks[i - 1].heading_level is not None and bool(_CHAPTER.match(prev_text))
+                after_chapter = i > 0 and blocks[i - 1].heading_level is not None and bool(CHAPTER.match(prev_text))
                 flags[i] = next_is_heading or after_chapter
             else:
                 flags[i] = candidate and next_is_heading
@@ -267,11 +235,11 @@ class _StatuteSegmenter:
         return self.drafts
 
     def _one(self, i: int, block: Block, text: str, markers: _Markers) -> None:
-        if text == _TRANSITIONAL:
+        if text == TRANSITIONAL:
             self._close()
             self.mode = "transitional"
             return
-        appendix = _APPENDIX.match(text)
+        appendix = APPENDIX.match(text)
         if appendix and (block.heading_level is not None or not block.explicit):
             self._close()
             self.mode = "appendix"
@@ -287,9 +255,11 @@ class _StatuteSegmenter:
             act = _TRANS_ACT.match(text)
             if act and (block.heading_level is not None or not block.explicit or len(text) < 20):
                 self._close()
-                designation = f"{act.group(1)}:{act.group(2)}"
-                self.current = _Draft("transitional", f"overgang:{act.group(1)}-{act.group(2)}",
-                                      f"Övergångsbestämmelser ({designation})", (_TRANSITIONAL,), page=block.page)
+                year, number, series = act.group("year"), act.group("number"), act.group("series")
+                designation = f"{series} {year}:{number}" if series else f"{year}:{number}"
+                locator = f"overgang:{series.lower()}-{year}-{number}" if series else f"overgang:{year}-{number}"
+                self.current = _Draft("transitional", locator,
+                                      f"Övergångsbestämmelser ({designation})", (TRANSITIONAL,), page=block.page)
                 if act.group("rest"):
                     self.current.blocks.append(act.group("rest").strip())
             elif self.current is not None:
@@ -298,15 +268,15 @@ class _StatuteSegmenter:
                 # the act's own provisions with no designation line (an act never amended): named by the act
                 act = _DESIGNATION.match(str(self.doc.meta.get("designation", "")))
                 locator = f"overgang:{act.group(1)}-{act.group(2)}" if act else "overgang"
-                label = f"{_TRANSITIONAL} ({act.group(0)})" if act else _TRANSITIONAL
-                self.current = _Draft("transitional", locator, label, (_TRANSITIONAL,), [text], page=block.page)
+                label = f"{TRANSITIONAL} ({act.group(0)})" if act else TRANSITIONAL
+                self.current = _Draft("transitional", locator, label, (TRANSITIONAL,), [text], page=block.page)
             return
 
         if _PART.match(text) and len(text) < 200:
             self._close()
             self.part, self.chapter_heading, self.heading = text, "", ""
             return
-        chapter = _CHAPTER.match(text)
+        chapter = CHAPTER.match(text)
         if chapter and len(text) < 300 and (block.heading_level is not None or not block.explicit):
             number = _number(chapter.group(1), chapter.group(2))
             if number == self.chapter:
@@ -320,7 +290,7 @@ class _StatuteSegmenter:
             self.last_section = None
             self.chapter_just_opened = True
             return
-        section = _SECTION.match(text)
+        section = SECTION.match(text)
         if section and (block.heading_level is not None or not block.explicit):
             number = _number(section.group(1), section.group(2))
             key = _key(number)
@@ -476,7 +446,7 @@ def segment_statute(doc: ReadDocument, today: dt.date) -> tuple[list[Clause], di
             locator = f"{locator}-{seen[locator]}"
         else:
             seen[locator] = 1
-        text, units = _units(d.blocks)
+        text, units = number_units(d.blocks, STATUTE_LISTS)
         clauses.append(Clause(
             clause_id=f"{doc.doc_id}#{locator}", doc_id=doc.doc_id, locator=locator, label=labels[i],
             heading_path=d.heading_path, text=text, lang=doc.lang, ordinal=len(clauses), kind=d.kind,

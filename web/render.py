@@ -137,6 +137,7 @@ class Line:
 
     anchor: str
     pieces: tuple[tuple[str, bool], ...]
+    advice: bool = False  # general advice (Allmänna råd) beside a binding provision: not binding
 
 
 def lines(clause: Clause, spans: Sequence[tuple[int, int]] = ()) -> list[Line]:
@@ -157,7 +158,8 @@ def lines(clause: Clause, spans: Sequence[tuple[int, int]] = ()) -> list[Line]:
                 pos = b2
         if pos < end:
             pieces.append((text[pos:end], False))
-        out.append(Line(units.get(start, f"l-{k + 1}"), tuple(pieces)))
+        advice = any(u.kind == "allmanna_rad" and u.start <= start < u.end for u in clause.units)
+        out.append(Line(units.get(start, f"l-{k + 1}"), tuple(pieces), advice))
         start = end + 1
     return out
 

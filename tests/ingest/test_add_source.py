@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.server
+import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ from html_fixtures import eurlex_recommendation
 from pdf_fixtures import Report
 
 from core import store
-from core.errors import ConfigError, SourceError
+from core.errors import ConfigError, NotFoundError, SourceError
 from core.settings import Settings
 from core.sources import load_sources
 from ingest.add_source import add_source, detect_format
@@ -138,7 +140,7 @@ def test_only_http_addresses_are_downloaded(settings: Settings) -> None:
 def test_an_unreadable_file_is_refused_before_anything_is_written(settings: Settings, tmp_path: Path) -> None:
     bad = tmp_path / "scan.pdf"
     bad.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
-    with pytest.raises(SourceError):
+    with pytest.raises(SourceError, match=re.escape(str(bad))):  # the operator's file, not the temporary copy
         add_source(settings, str(bad), doc_id="x-doc", title="X", kind="guideline", binding="guidance")
     assert load_sources(settings.manifest) == [], "nothing was listed"
     assert not [p for p in settings.corpus_dir.rglob("*") if p.is_file()], "no file is left in the corpus"
@@ -215,6 +217,20 @@ def test_the_cli_adds_a_source(
     )
     out = capsys.readouterr().out
     assert code == 0 and "Added lu-riktlinjer (pdf" in out and "vagvisare ingest" in out
+    for line in ("pages: ", "clauses: ", "headings found: ", "numbered sections found: ", "split words mended: ",
+                 "suspicious words left: "):
+        assert f"\n  {line}" in out, f"the quality summary says {line!r}"
+    assert cli.main(["sources", "show", "lu-riktlinjer", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown and {"clause_id", "label", "heading_path", "page", "text"} <= set(shown[0]), (
+        "sources show --json: one object per clause, read from the manifest without an index"
+    )
+    assert any(c["clause_id"] == "lu-riktlinjer#s:4.2" and c["label"] == "avsnitt 4.2" for c in shown)
+    assert cli.main(["sources", "show", "lu-riktlinjer"]) == 0
+    listing = capsys.readouterr().out
+    assert "lu-riktlinjer#s:4.2  avsnitt 4.2  s. " in listing and "numbered sections found: " in listing
+    assert cli.main(["sources", "show", "no-such-doc"]) == NotFoundError.exit_code
+    assert "lu-riktlinjer" in capsys.readouterr().err, "an unknown id is refused with the known ones"
     code = cli.main(
         [
             "sources",

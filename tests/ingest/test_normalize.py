@@ -6,7 +6,7 @@ import pytest
 
 from ingest.normalize import (
     clean_line,
-    join_wrapped,
+    join_lines,
     mark_hyphenation,
     rejoin_split_words,
     slugify,
@@ -27,9 +27,12 @@ from ingest.normalize import (
     (["a\u00a0\u2009b", "\t c  "], "a b c", "every kind of space becomes one plain space"),
     (["", "  ", "text"], "text", "blank lines add nothing"),
     (["hän\u00ad", "syn till"], "hänsyn till", "a soft hyphen at a break is dropped and the word glued"),
+    (["1-3 och 16-", "18 §§"], "1-3 och 16- 18 §§",
+     "plain text: a digit after a break hyphen starts a new word (the statutes read so; typeset text glues)"),
+    (["förut-", "sättningar"], "förut-sättningar", "plain text: hyphens not marked as soft are the source's"),
 ])
-def test_join_wrapped(lines: list[str], joined: str, why: str) -> None:
-    assert join_wrapped(lines) == joined, why
+def test_join_lines(lines: list[str], joined: str, why: str) -> None:
+    assert join_lines(lines) == joined, why
 
 
 def test_clean_line() -> None:
@@ -84,5 +87,5 @@ def test_mark_hyphenation_only_where_the_whole_word_is_in_the_text() -> None:
     assert "EU-\r\nsamarbetet" in marked, "'EUsamarbetet' never occurs: a compound keeps its hyphen"
     assert "Säkerhets-\r\noch" in marked, "a conjunction after the break is never glued"
     assert "e-\npost" in marked, "'e-post' with its hyphen also occurs inside a line: keep it"
-    assert join_wrapped(split_blocks(marked)[0]) == (
+    assert join_lines(split_blocks(marked)[0]) == (
         "med hänsyn till detta av hänsyn inom EU-samarbetet Säkerhets- och e-post e-post epost")

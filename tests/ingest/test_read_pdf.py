@@ -13,8 +13,9 @@ from core import store
 from core.errors import SourceError
 from core.records import Clause
 from core.sources import Source, source_to_toml
+from ingest.normalize import Vocabulary, join_lines
 from ingest.pipeline import build_index, check_clauses, place_in_document
-from ingest.read_pdf import join_lines, read_pdf
+from ingest.read_pdf import read_pdf
 from ingest.segment_numbered import MAX_CHARS, segment_numbered
 
 TODAY = dt.date(2026, 11, 28)
@@ -141,7 +142,10 @@ def test_words_hyphenated_at_line_ends_are_mended(report_pdf: Report) -> None:
     ],
 )
 def test_join_lines(lines: list[str], joined: str) -> None:
-    assert join_lines(lines, {"förutsättningar"}, {"it-säkerhet"}) == joined
+    vocabulary = Vocabulary(frozenset({"förutsättningar"}), frozenset({"it-säkerhet"}))
+    assert join_lines(lines, vocabulary=vocabulary, hyphen_joins="letters-and-digits", space_before_break=False) == (
+        joined
+    ), "typeset lines: break hyphens go, compounds the document writes with a hyphen keep theirs"
 
 
 def test_spans_and_ids_survive_the_pipeline_checks(report_pdf: Report) -> None:
