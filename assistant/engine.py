@@ -30,7 +30,6 @@ from assistant.compose import (
     render,
 )
 from assistant.glossary import acronym_terms, swedish_terms
-from assistant.language import detect_language
 from assistant.privacy import mask as mask_personal_data
 from assistant.qtype import question_type
 from assistant.records import Answer, Citation, Hit, Related
@@ -39,6 +38,7 @@ from assistant.retrieve import Filters, Scored, allowed_mask, search
 from assistant.state import SearchState
 from core.embed import Embedder, load_embedder
 from core.errors import BadRequestError, NotFoundError
+from core.language import detect_language
 from core.records import Clause
 from core.settings import Settings
 from core.store import Document, IndexData
@@ -65,6 +65,7 @@ class Retrieval:
     vector: np.ndarray | None  # the query vector (None in BM25 mode)
     dense: np.ndarray  # dense score of every clause
     lexical: np.ndarray  # BM25 score of every clause
+    bank: np.ndarray  # each clause's best bank question's similarity (-1: none)
     mask: np.ndarray  # the clauses the filters allow
     embed_ms: float
     search_ms: float
@@ -156,10 +157,10 @@ class Assistant:
         for c in resolved.candidates:
             if c in self.index.by_id:
                 boost[self.index.by_id[c]] = boost.get(self.index.by_id[c], 0.0) + 0.02
-        scored, dense, lexical = search(
+        scored, dense, lexical, bank = search(
             self.state, vector, tokens, mask, dense_weight=self.settings.dense_weight,
             bm25_weight=self.settings.bm25_weight, rrf_k=self.settings.rrf_k, mode=mode, boost=boost, k=k,
-            sentence_weight=self.settings.sentence_weight)
+            sentence_weight=self.settings.sentence_weight, bank_offset=self.settings.bank_offset)
         out: list[tuple[Scored, str]] = []
         for cid in resolved.clause_ids:
             i = self.index.by_id[cid]
@@ -167,7 +168,7 @@ class Assistant:
                 out.append((Scored(i, 1.0, float(dense[i]), None, float(lexical[i]), None), "reference"))
         taken = {s.idx for s, _ in out}
         out += [(s, "search") for s in scored if s.idx not in taken]
-        return Retrieval(out[:k], text, lang, tuple(tokens), resolved, vector, dense, lexical, mask,
+        return Retrieval(out[:k], text, lang, tuple(tokens), resolved, vector, dense, lexical, bank, mask,
                          (embedded - started) * 1000, (time.perf_counter() - embedded) * 1000)
 
     def _document_boost(self, documents: list[str]) -> dict[int, float]:

@@ -1,5 +1,10 @@
 """Hybrid retrieval: dense (e5, ``query:`` prompt) and BM25, fused by weighted reciprocal rank.
 
+A clause is found by its text and by the questions of the question bank it answers: its dense
+score is the better of its text's similarity and its best bank question's (less an offset, since
+two questions resemble each other more than a question resembles a law's text), and its BM25
+document holds the bank questions' words (written so at ingest).
+
 Filters (documents, kinds, bindings, languages) apply before ranking; clauses not
 in force are left out unless asked for.
 """
@@ -51,6 +56,14 @@ def allowed_mask(state: SearchState, filters: Filters) -> np.ndarray:
     return mask
 
 
+def bank_scores(index: IndexData, query_vector: np.ndarray) -> np.ndarray:
+    """Cosine of each clause's most similar bank question (-1 for a clause without questions)."""
+    best = np.full(len(index.clauses), -1.0, dtype=np.float32)
+    if len(index.bank):
+        np.maximum.at(best, index.bank_clause, index.bank_vectors @ query_vector)
+    return best
+
+
 def dense_scores(state: SearchState, query_vector: np.ndarray, sentence_weight: float = 0.0) -> np.ndarray:
     """Cosine of each clause: its best window, mixed with its best sentence (-1 without passages)."""
     index = state.index
@@ -65,6 +78,14 @@ def dense_scores(state: SearchState, query_vector: np.ndarray, sentence_weight: 
         has = sentence > -1
         best[has] = (1 - sentence_weight) * best[has] + sentence_weight * sentence[has]
     return best
+
+
+def clause_scores(state: SearchState, query_vector: np.ndarray, sentence_weight: float,
+                  bank_offset: float) -> tuple[np.ndarray, np.ndarray]:
+    """Dense score of each clause (by its text or, less the offset, its bank questions) and the bank's own."""
+    text = dense_scores(state, query_vector, sentence_weight)
+    bank = bank_scores(state.index, query_vector)
+    return np.maximum(text, bank - bank_offset), bank
 
 
 def bm25_scores(index: IndexData, tokens: list[str]) -> np.ndarray:
@@ -82,15 +103,16 @@ def _ranking(scores: np.ndarray, mask: np.ndarray, positive_only: bool) -> list[
 
 def search(state: SearchState, query_vector: np.ndarray | None, tokens: list[str], mask: np.ndarray, *,
            dense_weight: float = 1.0, bm25_weight: float = 0.5, rrf_k: int = 60, mode: str = "hybrid",
-           boost: dict[int, float] | None = None, k: int = 10,
-           sentence_weight: float = 0.0) -> tuple[list[Scored], np.ndarray, np.ndarray]:
-    """Ranked clauses and the raw dense and BM25 scores of every clause."""
+           boost: dict[int, float] | None = None, k: int = 10, sentence_weight: float = 0.0,
+           bank_offset: float = 0.04) -> tuple[list[Scored], np.ndarray, np.ndarray, np.ndarray]:
+    """Ranked clauses and the raw dense, BM25 and bank scores of every clause."""
     index = state.index
     if mode not in MODES:
         raise BadRequestError(f"Unknown search mode {mode!r}.", hint=f"Use one of {', '.join(MODES)}.")
-    dense = dense_scores(state, query_vector, sentence_weight) if query_vector is not None and mode != "bm25" else \
-        np.zeros(len(index.clauses), dtype=np.float32)
-    lexical = bm25_scores(index, tokens) if mode != "dense" else np.zeros(len(index.clauses), dtype=np.float32)
+    none = np.zeros(len(index.clauses), dtype=np.float32)
+    dense, bank = clause_scores(state, query_vector, sentence_weight, bank_offset) \
+        if query_vector is not None and mode != "bm25" else (none, none - 1)
+    lexical = bm25_scores(index, tokens) if mode != "dense" else none
     dense_rank = {c: r for r, c in enumerate(_ranking(dense, mask, False))} if mode != "bm25" else {}
     bm25_rank = {c: r for r, c in enumerate(_ranking(lexical, mask, True))} if mode != "dense" else {}
     fused: dict[int, float] = {}
@@ -103,4 +125,4 @@ def search(state: SearchState, query_vector: np.ndarray | None, tokens: list[str
             fused[c] = fused.get(c, 0.0) + extra
     ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
     return [Scored(c, s, float(dense[c]), dense_rank.get(c), float(lexical[c]), bm25_rank.get(c))
-            for c, s in ranked], dense, lexical
+            for c, s in ranked], dense, lexical, bank

@@ -237,6 +237,7 @@ class Embedder(Protocol):
 
     def encode_passages(self, texts: list[str], *, progress: bool = False) -> np.ndarray: ...
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+    def encode_questions(self, texts: list[str], *, progress: bool = False) -> np.ndarray: ...
     def windows(self, text: str, overlap: int = 64) -> list[tuple[int, int]]: ...
 
 
@@ -280,6 +281,14 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), np.float32)
         return np.asarray(self.model.encode(
             texts, prompt_name=self._passage_prompt, normalize_embeddings=True, batch_size=32,
+            show_progress_bar=progress, convert_to_numpy=True), dtype=np.float32)
+
+    def encode_questions(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        """Many questions at once with every thread (the question bank at ingest); vectors as encode_queries'."""
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return np.asarray(self.model.encode(
+            texts, prompt_name=self._query_prompt, normalize_embeddings=True, batch_size=32,
             show_progress_bar=progress, convert_to_numpy=True), dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
@@ -335,6 +344,9 @@ class HashEmbedder:
         return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.encode_passages(texts)
+
+    def encode_questions(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
         return self.encode_passages(texts)
 
     def windows(self, text: str, overlap: int = 64) -> list[tuple[int, int]]:

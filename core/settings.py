@@ -31,6 +31,8 @@ def _s(default: Any, help: str) -> Any:
 class Settings:
     corpus_dir: Path = _s(Path("../shared/corpus"), "Directory with the source documents (the local mirror).")
     manifest: Path = _s(Path("corpus/sources.toml"), "The source manifest: one [[source]] table per document.")
+    bank_dir: Path = _s(Path(""), "The question bank: one <doc_id>.jsonl of questions per document "
+                                  "(empty: the folder bank/ beside the manifest).")
     index_dir: Path = _s(Path("var/index"), "Where `vagvisare ingest` writes the index and the server reads it.")
     data_dir: Path = _s(Path("var/data"), "Feedback and conversations (SQLite).")
     embedding_model: str = _s(
@@ -50,6 +52,9 @@ class Settings:
     bm25_weight: float = _s(0.8, "Weight of BM25 ranks in reciprocal rank fusion.")
     rrf_k: int = _s(30, "The k constant of reciprocal rank fusion.")
     sentence_weight: float = _s(0.3, "Share of a clause's dense score taken from its best-matching sentence.")
+    bank_offset: float = _s(
+        0.04, "A clause's dense score is the better of its text's and (this much lower) its best bank question's "
+              "similarity to the question: questions resemble each other more than they resemble a law's text.")
     document_boost: float = _s(
         0.02, "Fusion bonus for clauses of a document the question names (half for its companion act).")
     abstain_threshold: float = _s(
@@ -74,6 +79,10 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    def bank_path(self) -> Path:
+        """The question bank's folder: the setting, or bank/ beside the manifest."""
+        return self.bank_dir if str(self.bank_dir) not in ("", ".") else self.manifest.parent / "bank"
 
     def as_of_date(self) -> dt.date:
         if not self.as_of:

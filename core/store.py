@@ -6,6 +6,7 @@ Layout of an index directory::
     clauses.sqlite    documents, clauses, passages (dense rows), sentences, full-text search (FTS5)
     dense.faiss       one normalised vector per passage (a clause, or a window of a long clause)
     sentences.npy     one vector per sentence (float16), for choosing what to quote
+    bank.npy          one vector per question of the question bank (float16, ``query:`` prompt)
     bm25/             BM25 over clauses (bm25s), tokens from :mod:`core.analyze`
     vocab.json        the vocabulary the compound splitter knows
 
@@ -34,8 +35,8 @@ from core.sources import Source
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-SEGMENTER_VERSION = "2026-12-01.1"  # bump when segmentation changes clause ids or text
+FORMAT_VERSION = 2  # 2: the question bank (bank table, bank.npy)
+SEGMENTER_VERSION = "2026-12-01.2"  # bump when segmentation changes clause ids or text
 
 _SCHEMA = """
 CREATE TABLE documents (
@@ -52,6 +53,9 @@ CREATE INDEX clauses_doc ON clauses(doc_id, ordinal);
 CREATE TABLE passages (row INTEGER PRIMARY KEY, clause_idx INTEGER, start INTEGER, "end" INTEGER, text_hash TEXT);
 CREATE TABLE sentences (row INTEGER PRIMARY KEY, clause_idx INTEGER, start INTEGER, "end" INTEGER, text_hash TEXT);
 CREATE INDEX sentences_clause ON sentences(clause_idx);
+CREATE TABLE bank (
+    row INTEGER PRIMARY KEY, clause_idx INTEGER, lang TEXT, question TEXT, origin TEXT, stale INTEGER, text_hash TEXT
+);
 CREATE VIRTUAL TABLE clauses_fts USING fts5(text, label, content='clauses', content_rowid='idx');
 """
 
@@ -80,6 +84,18 @@ class Span:
     text_hash: str
 
 
+@dataclass(frozen=True)
+class BankQuestion:
+    """A question of the question bank, as indexed: the clause it is answered by, and its words."""
+
+    clause_idx: int
+    lang: str
+    question: str
+    origin: str = ""
+    stale: bool = False  # the clause's text changed since the question was written
+    text_hash: str = ""  # of what was embedded, to reuse the vector in the next build
+
+
 @dataclass
 class IndexContent:
     """Everything one build writes."""
@@ -93,6 +109,8 @@ class IndexContent:
     bm25_tokens: list[list[str]]
     vocabulary: list[str]
     manifest: dict[str, Any]
+    bank: list[BankQuestion] = field(default_factory=list)
+    bank_vectors: np.ndarray | None = None
 
 
 def _clause_row(idx: int, c: Clause) -> tuple[Any, ...]:
@@ -131,6 +149,9 @@ def write_index(directory: Path, content: IndexContent) -> None:
                        [(i, p.clause_idx, p.start, p.end, p.text_hash) for i, p in enumerate(content.passages)])
         db.executemany("INSERT INTO sentences VALUES (?,?,?,?,?)",
                        [(i, s.clause_idx, s.start, s.end, s.text_hash) for i, s in enumerate(content.sentences)])
+        db.executemany("INSERT INTO bank VALUES (?,?,?,?,?,?,?)",
+                       [(i, b.clause_idx, b.lang, b.question, b.origin, int(b.stale), b.text_hash)
+                        for i, b in enumerate(content.bank)])
         db.execute("INSERT INTO clauses_fts(rowid, text, label) SELECT idx, text, label FROM clauses")
         db.commit()
     finally:
@@ -141,6 +162,8 @@ def write_index(directory: Path, content: IndexContent) -> None:
     dense.add(vectors)
     faiss.write_index(dense, str(directory / "dense.faiss"))
     np.save(directory / "sentences.npy", content.sentence_vectors.astype(np.float16))
+    bank_vectors = content.bank_vectors if content.bank_vectors is not None else np.zeros((0, vectors.shape[1]))
+    np.save(directory / "bank.npy", bank_vectors.astype(np.float16))
 
     bm25 = bm25s.BM25()
     bm25.index([toks or ["∅"] for toks in content.bm25_tokens], show_progress=False)
@@ -230,10 +253,13 @@ class IndexData:
                 spans = 'SELECT row, clause_idx, start, "end", text_hash FROM {} ORDER BY row'
                 self.passages = [Span(r[1], r[2], r[3], r[4]) for r in db.execute(spans.format("passages"))]
                 self.sentences = [Span(r[1], r[2], r[3], r[4]) for r in db.execute(spans.format("sentences"))]
+                self.bank = [BankQuestion(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) for r in db.execute(
+                    "SELECT clause_idx, lang, question, origin, stale, text_hash FROM bank ORDER BY row")]
             finally:
                 db.close()
             self.dense = faiss.read_index(str(self.path / "dense.faiss"))
             self.sentence_vectors = np.load(self.path / "sentences.npy").astype(np.float32)
+            self.bank_vectors = np.load(self.path / "bank.npy").astype(np.float32)
             self.bm25 = bm25s.BM25.load(str(self.path / "bm25"))
             vocabulary = json.loads((self.path / "vocab.json").read_text(encoding="utf-8"))
         except (OSError, sqlite3.Error, ValueError, RuntimeError) as exc:
@@ -248,7 +274,9 @@ class IndexData:
         for row, s in enumerate(self.sentences):
             self.sentences_of.setdefault(s.clause_idx, []).append(row)
         self.passage_clause = np.array([p.clause_idx for p in self.passages], dtype=np.int64)
-        if self.dense.ntotal != len(self.passages) or len(self.sentence_vectors) != len(self.sentences):
+        self.bank_clause = np.array([b.clause_idx for b in self.bank], dtype=np.int64)
+        if self.dense.ntotal != len(self.passages) or len(self.sentence_vectors) != len(self.sentences) \
+                or len(self.bank_vectors) != len(self.bank):
             raise IndexMissingError(f"The index in {index_dir} is inconsistent (vector and row counts differ).",
                                     hint="Run `vagvisare ingest --rebuild`.")
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.feedback import Feedback
-from assistant.language import detect_language
+from core.language import detect_language
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The ingest side's commands: `vagvisare ingest`, `vagvisare sources add|diff|show`.
+"""The ingest side's commands: `vagvisare ingest`, `vagvisare sources add|diff|show`, `vagvisare bank add|check`.
 
 Each parses its arguments, calls one function of :mod:`ingest` and prints the result.
 """
@@ -134,6 +134,58 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _bank_add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("clause_id", metavar="DOC_ID#LOCATOR", help="the clause that answers it, e.g. sfs-2018-585#3:1")
+    p.add_argument("question", metavar="QUESTION", help="the question, as a user would ask it")
+    p.add_argument("--lang", choices=("sv", "en"), default=None, help="its language (default: detected)")
+    p.add_argument("--origin", default="support", help="who wrote it (default: support)")
+
+
+def _bank_add(args: argparse.Namespace, settings: Settings) -> int:
+    from core.language import detect_language
+    from ingest.bank import add_question, find_clause
+    from ingest.inspection import show_source
+
+    clauses = show_source(settings, args.clause_id.split("#", 1)[0]).clauses
+    clause = find_clause(clauses, args.clause_id)
+    lang = args.lang or detect_language(args.question)
+    entry = add_question(settings.bank_path(), clause, args.question, lang, args.origin)
+    print(f"Added to {entry.file} line {entry.line} ({clause.label}, {lang}). "
+          "Run `vagvisare ingest` to search with it.")
+    return 0
+
+
+def _bank_check_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the questions to review as JSON")
+
+
+def _bank_check(args: argparse.Namespace, settings: Settings) -> int:
+    from core.sources import load_sources
+    from ingest.bank import check_bank, load_bank
+    from ingest.inspection import read_and_segment
+
+    clauses = [c for s in load_sources(settings.manifest) for c in read_and_segment(s, settings)[1]]
+    checked = check_bank(load_bank(settings.bank_path()), clauses)
+    if args.json:
+        print(json.dumps({"usable": len(checked.usable),
+                          "unknown": [vars(e) for e in checked.unknown],
+                          "stale": [vars(e) for e in checked.stale]}, indent=2, ensure_ascii=False))
+        return 0
+    per_doc: dict[str, int] = {}
+    for e, _ in checked.usable:
+        per_doc[e.doc_id] = per_doc.get(e.doc_id, 0) + 1
+    covered = {i for _, i in checked.usable}
+    in_force = [i for i, c in enumerate(clauses) if c.status == "in_force"]
+    print(table([[d, str(n)] for d, n in sorted(per_doc.items())], ["document", "questions"]))
+    print(f"\n{len(checked.usable)} questions for {len(covered)} of {len(in_force)} clauses in force "
+          f"({settings.bank_path()}).")
+    for e in checked.unknown:
+        print(f"not in force or not in the corpus: {e.file}:{e.line} {e.clause_id}")
+    for e in checked.stale:
+        print(f"clause changed since written, review: {e.file}:{e.line} {e.clause_id}: {e.question}")
+    return 0
+
+
 INGEST = Command(("ingest",), "read the sources and build the index", _ingest_arguments, _ingest)
 SOURCES_ADD = Command(
     ("sources", "add"), "copy or download a document into the corpus and list it in the manifest",
@@ -144,7 +196,17 @@ SOURCES_DIFF = Command(
     ("sources", "diff"), "list the clauses a new file would add, remove or change", _diff_arguments, _diff,
     description="Compare the current version of a source with a new file; writes nothing.")
 
+BANK = Command(("bank",), "the question bank: questions each clause answers (docs/question-bank.md)")
+BANK_ADD = Command(("bank", "add"), "add a question that a clause answers", _bank_add_arguments, _bank_add,
+                   description="Append a question to the clause's document in the question bank "
+                               "(VAGVISARE_BANK_DIR); the next `vagvisare ingest` searches with it.")
+BANK_CHECK = Command(("bank", "check"), "how many questions each document has; what to review",
+                     _bank_check_arguments, _bank_check,
+                     description="Check the question bank against the corpus: questions of clauses not in "
+                                 "force, and of clauses whose text changed since they were written.")
+
 INGEST_COMMANDS = (INGEST,)
+BANK_COMMANDS = (BANK, BANK_ADD, BANK_CHECK)
 SOURCES_SHOW = Command(
     ("sources", "show"), "list a document's clauses as the index would hold them", _show_arguments, _show,
     description="Read and segment one document of the manifest and list its clauses; no index is needed.")

@@ -29,6 +29,7 @@ from core.records import Clause, ReadDocument
 from core.settings import Settings
 from core.sources import Source, load_sources
 from ingest import versions
+from ingest.bank import check_bank, load_bank
 from ingest.read_eurlex import read_eurlex
 from ingest.read_html import read_html_page
 from ingest.read_pages import read_markdown_page, read_plain_text
@@ -68,6 +69,7 @@ class BuildReport:
     seconds: float = 0.0
     size_bytes: int = 0
     warnings: list[str] = field(default_factory=list)
+    bank_questions: int = 0
 
 
 def source_path(source: Source, corpus_dir: Path) -> Path:
@@ -195,16 +197,19 @@ def _previous_vectors(settings: Settings, fingerprint: dict[str, Any]) -> dict[s
         cache[span.text_hash] = vector
     for span, vector in zip(previous.sentences, previous.sentence_vectors, strict=True):
         cache[span.text_hash] = vector
+    for question, vector in zip(previous.bank, previous.bank_vectors, strict=True):
+        cache[question.text_hash] = vector
     return cache
 
 
 def _embed(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray],
-           progress: bool) -> tuple[np.ndarray, int]:
-    hashes = [_hash(t) for t in texts]
+           progress: bool, queries: bool = False) -> tuple[np.ndarray, int]:
+    hashes = [_hash(f"query: {t}" if queries else t) for t in texts]
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cache}.items(),
                      key=lambda kv: len(kv[1]))  # similar lengths batch faster
     if missing:
-        vectors = embedder.encode_passages([t for _, t in missing], progress=progress)
+        encode = embedder.encode_questions if queries else embedder.encode_passages
+        vectors = encode([t for _, t in missing], progress=progress)
         for (h, _), v in zip(missing, vectors, strict=True):
             cache[h] = v
     out = np.stack([cache[h] for h in hashes]) if texts else np.zeros((0, embedder.dim), np.float32)
@@ -281,11 +286,21 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
     passage_vectors, new_p = _embed(embedder, passage_texts, cache, progress)
     sentence_vectors, new_s = _embed(embedder, sentence_texts, cache, progress)
 
+    # the question bank: embedded as questions, and its words added to the clause's BM25 document
+    checked = check_bank(load_bank(settings.bank_path(), by_doc), clauses)
+    warnings += checked.warnings()
+    stale = {id(e) for e in checked.stale}
+    bank = [store.BankQuestion(i, e.lang, e.question, e.origin, id(e) in stale, _hash(f"query: {e.question}"))
+            for e, i in checked.usable]
+    bank_vectors, new_b = _embed(embedder, [b.question for b in bank], cache, progress, queries=True)
+
     analyzer = Analyzer.from_texts(c.text for c in clauses)
     bm25_tokens = [
         analyzer.tokens(" ".join([*c.heading_path, c.label, c.text, by_doc[c.doc_id].source.short]), c.lang)
         for c in clauses
     ]
+    for b in bank:
+        bm25_tokens[b.clause_idx] += analyzer.tokens(b.question, b.lang)
 
     summaries = _document_summary(documents, clauses)
     build = store.new_build_dir(settings.index_dir)
@@ -299,7 +314,8 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         "embedding": embedder.fingerprint,
         "documents": {s["doc_id"]: s for s in summaries},
         "counts": {"documents": len(documents), "clauses": len(clauses), "passages": len(passages),
-                   "sentences": len(sentences)},
+                   "sentences": len(sentences), "bank_questions": len(bank),
+                   "clauses_with_bank": len({b.clause_idx for b in bank})},
         "libraries": _library_versions(),
         "manifest_file": str(settings.manifest),
         "corpus_dir": str(settings.corpus_dir),
@@ -307,7 +323,7 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
     try:
         store.write_index(build, store.IndexContent(
             documents, clauses, passages, passage_vectors, sentences, sentence_vectors, bm25_tokens,
-            sorted(analyzer.vocabulary), manifest))
+            sorted(analyzer.vocabulary), manifest, bank, bank_vectors))
         store.IndexData(build)  # read it back before anyone else does
         store.swap_in(settings.index_dir, build)
     except BaseException:
@@ -315,8 +331,9 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         raise
     size = sum(p.stat().st_size for p in build.rglob("*") if p.is_file())
     return BuildReport(settings.index_dir, version, summaries, len(clauses),
-                       len(passages), len(sentences), new_p + new_s,
-                       len(passages) + len(sentences) - new_p - new_s, time.perf_counter() - started, size, warnings)
+                       len(passages), len(sentences), new_p + new_s + new_b,
+                       len(passages) + len(sentences) + len(bank) - new_p - new_s - new_b,
+                       time.perf_counter() - started, size, warnings, len(bank))
 
 
 def _document_summary(documents: list[store.Document], clauses: list[Clause]) -> list[dict[str, Any]]:

@@ -33,7 +33,8 @@ def write_manifest(path: Path, doc_ids: tuple[str, ...]) -> Path:
 
 def make_settings(base: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
-        "corpus_dir": CORPUS, "manifest": MANIFEST, "index_dir": base / "index", "data_dir": base / "data",
+        "corpus_dir": CORPUS, "manifest": MANIFEST, "bank_dir": ROOT / "corpus" / "bank",
+        "index_dir": base / "index", "data_dir": base / "data",
         "model_cache_dir": ROOT / "var" / "models", "as_of": "2026-11-28", "dev_mode": True, "rate_limit": 0,
     }
     values.update(overrides)

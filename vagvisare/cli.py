@@ -29,6 +29,7 @@ COMMANDS: tuple[Command, ...] = (
     *ingest.commands.INGEST_COMMANDS,
     *assistant.commands.SOURCES_COMMANDS,
     *ingest.commands.SOURCES_COMMANDS,
+    *ingest.commands.BANK_COMMANDS,
     *core.commands.COMMANDS,
     *assistant.commands.COMMANDS,
     *web.commands.COMMANDS,

@@ -50,6 +50,9 @@ class BatchingEmbedder:
     def encode_passages(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
         return self.inner.encode_passages(texts, progress=progress)
 
+    def encode_questions(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        return self.inner.encode_questions(texts, progress=progress)
+
     def windows(self, text: str, overlap: int = 64) -> list[tuple[int, int]]:
         return self.inner.windows(text, overlap)
 

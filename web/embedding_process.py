@@ -88,6 +88,9 @@ class ProcessEmbedder:
     def encode_passages(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
         return np.asarray(self._call("encode_passages", list(texts)), dtype=np.float32)
 
+    def encode_questions(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        return np.asarray(self._call("encode_questions", list(texts)), dtype=np.float32)
+
     def windows(self, text: str, overlap: int = 64) -> list[tuple[int, int]]:
         return list(self._call("windows", text, overlap))
 

@@ -71,7 +71,7 @@ def test_the_index_is_a_link_to_its_build(index_dir: Path) -> None:
     assert target.parent == store.builds_dir(index_dir).resolve()
     assert not os.path.isabs(os.readlink(index_dir)), "a relative link survives moving the var directory"
     assert sorted(p.name for p in target.iterdir()) == [
-        "bm25", "clauses.sqlite", "dense.faiss", "manifest.json", "sentences.npy", "vocab.json"]
+        "bank.npy", "bm25", "clauses.sqlite", "dense.faiss", "manifest.json", "sentences.npy", "vocab.json"]
 
 
 def test_swap_in_replaces_the_link_and_keeps_two_older_builds(index_dir: Path) -> None:

@@ -20,7 +20,7 @@ def test_every_command_is_listed_once_and_after_the_command_it_belongs_to() -> N
 
 def test_the_top_level_commands_in_the_order_of_help() -> None:
     top = [c.path[0] for c in COMMANDS if len(c.path) == 1]
-    assert top == ["ingest", "sources", "settings", "ask", "serve", "bench", "eval"]
+    assert top == ["ingest", "sources", "bank", "settings", "ask", "serve", "bench", "eval"]
 
 
 @pytest.mark.parametrize(("argv", "path"), [
@@ -29,6 +29,9 @@ def test_the_top_level_commands_in_the_order_of_help() -> None:
     (["sources", "--json"], ("sources",)),
     (["sources", "diff", "doc", "file.pdf"], ("sources", "diff")),
     (["sources", "add", "file.pdf", "--id", "doc"], ("sources", "add")),
+    (["sources", "show", "doc", "--json"], ("sources", "show")),
+    (["bank", "add", "sfs-2018-585#3:1", "Vem?"], ("bank", "add")),
+    (["bank", "check"], ("bank", "check")),
     (["eval", "run", "--mode", "hybrid"], ("eval", "run")),
     (["ask", "Vem?", "--json"], ("ask",)),
 ])

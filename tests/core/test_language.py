@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import detect_language
+from core.language import detect_language
 
 VOCABULARY = frozenset({"säkerhetsprövning", "registerkontroll", "register", "sanktionsavgift"})
 
