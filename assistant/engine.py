@@ -142,7 +142,9 @@ class Assistant:
         return [self._hit(s, via) for s, via in retrieval.ranked]
 
     def _ranked(self, text: str, filters: Filters, k: int, mode: str, lang: str | None = None) -> Retrieval:
-        lang = lang or detect_language(text, self.index.analyzer.vocabulary)
+        vocabulary = self.index.analyzer.vocabulary
+        text, _ = self.state.speller.mend(text, lambda t: (lang or detect_language(t, vocabulary)) == "sv")
+        lang = lang or detect_language(text, vocabulary)
         resolved = resolve(text, self.state.names, self.state.in_force_ids)
         mask = allowed_mask(self.state, filters)
         started = time.perf_counter()
@@ -191,7 +193,7 @@ class Assistant:
         text, was_masked = self._clean(question)
         retrieval = self._ranked(text, self._filters(docs, kinds, bindings, None, include_inactive), 10, mode, lang)
         lang = lang or retrieval.lang
-        qtype = question_type(text)
+        qtype = question_type(retrieval.text)  # the question as mended (typed without å/ä/ö, typos)
         vector, tokens = retrieval.vector, retrieval.token_set
         t_search = time.perf_counter()
 
@@ -199,7 +201,7 @@ class Assistant:
         hits = retrieval.hits
         chosen: list[Chosen] = []
         if references:
-            only_reference = len(re.sub(r"[^\wåäö]+", " ", text).split()) <= 12
+            only_reference = len(re.sub(r"[^\wåäö]+", " ", retrieval.text).split()) <= 12
             for s in references[:MAX_CITATIONS]:
                 chosen.append(choose_sentences(self.index, s.idx, vector, tokens, whole=only_reference,
                                                max_sentences=3))

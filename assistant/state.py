@@ -22,6 +22,7 @@ import numpy as np
 from assistant.abstain import Vocabulary
 from assistant.compose import DefinedTerm, find_defined_terms
 from assistant.references import DocumentNames
+from assistant.spelling import Speller
 from core.store import IndexData
 
 QUERY_CACHE_SIZE = 2048  # question vectors kept (least recently used goes first)
@@ -99,6 +100,7 @@ class SearchState:
     in_force_ids: set[str]
     companions: dict[str, list[str]]  # doc_id -> its companion act or ordinance
     vocabulary: Vocabulary  # the corpus's words, by prefix too (abstention: words the corpus does not know)
+    speller: Speller  # mends words typed without å/ä/ö or with a typo, against the corpus and the bank
     query_vectors: QueryCache = field(default_factory=QueryCache)
 
     @classmethod
@@ -119,4 +121,8 @@ class SearchState:
             in_force_ids={c.clause_id for c in index.clauses if c.status == "in_force"},
             companions=companion_documents(index),
             vocabulary=Vocabulary(index.analyzer.vocabulary),
+            speller=Speller.build([*(c.text for c in index.clauses), *(c.label for c in index.clauses),
+                                   *(h for c in index.clauses for h in c.heading_path),
+                                   *(b.question for b in index.bank if b.lang == "sv")],
+                                  [b.question for b in index.bank if b.lang == "en"]),
         )

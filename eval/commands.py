@@ -176,6 +176,31 @@ def _from_feedback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _tune_arguments(t: argparse.ArgumentParser) -> None:
+    t.add_argument("param", nargs="+", metavar="NAME=V1,V2",
+                   help="a retrieval setting and the values to try (dense_weight, bm25_weight, rrf_k, "
+                        "sentence_weight, bank_offset, document_boost)")
+    t.add_argument("--suite", action="append", metavar="PATH",
+                   help="default: dev and blind-train (sealed suites are refused)")
+    t.add_argument("--top", type=int, default=15, help="how many combinations to print (best first)")
+
+
+def _tune(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.suites import load_suites
+    from eval.tune import parse_grid, tune
+
+    grid = parse_grid(args.param)
+    suites = load_suites(args.suite or ["dev", "blind-train"])
+    trials = tune(settings, suites, grid)
+    names = list(grid)
+    rows = [[*(str(t.values[n]) for n in names), *(f"{r:.3f} / {q:.3f}" for r, q in t.scores.values()),
+             f"{t.objective:.3f}"] for t in trials[: args.top]]
+    print(table(rows, [*names, *(f"{s.name} R@5 / MRR" for s in suites), "objective"]))
+    print(f"\n{len(trials)} combinations; objective = mean over suites of recall@5 + MRR@10. "
+          "Nothing was written: set the chosen values as settings.")
+    return 0
+
+
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
     from eval.bench import BenchOptions, run_benchmark
 
@@ -196,5 +221,7 @@ EVAL_COMMANDS = (
             _latency_arguments, _latency),
     Command(("eval", "from-feedback"), "draft suite entries from thumbs-down and wrong-citation feedback",
             _from_feedback_arguments, _from_feedback),
+    Command(("eval", "tune"), "try retrieval settings on the tunable suites (grid search; sealed suites refused)",
+            _tune_arguments, _tune),
 )
 COMMANDS = (BENCH, EVAL, *EVAL_COMMANDS)
