@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,10 +27,21 @@ from core.datafile import entry_error, load_yaml, require_list, require_mapping
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
 FEATURES = ("dense_top", "dense_margin", "sentence_top", "bm25_top", "agree", "unknown_share", "coverage",
-            "number_unmet", "unknown_name")
+            "fact_unmet", "unknown_name", "bank_top", "bank_margin", "off_map")
 
 WORDS_FILE = Path(__file__).parent / "data" / "abstain.yaml"
 _WORD_LISTS = ("common_english", "english_names", "not_statutes")
+_SECTIONS = (*_WORD_LISTS, "asks_for")
+
+
+@dataclass(frozen=True)
+class AsksFor:
+    """A kind of fact a question may ask for, and how a clause that holds one reads."""
+
+    name: str
+    why: str
+    question: re.Pattern[str]
+    clause: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -41,14 +52,15 @@ class WordLists:
     common_english: frozenset[str]  # English words common in questions that carry no topic
     english_names: frozenset[str]  # English names of the domain's own places and institutions
     not_statute: re.Pattern[str]  # a word that ends like a statute but is none ("förslag", "bolag")
+    asks_for: tuple[AsksFor, ...] = ()  # kinds of fact the sources seldom state
 
 
 def load_word_lists(path: Path = WORDS_FILE) -> WordLists:
     """Read and check the word lists: each a list of distinct lower-case words."""
     data = require_mapping(path, load_yaml(path), "the word lists")
-    unknown = sorted(set(map(str, data)) - set(_WORD_LISTS))
+    unknown = sorted(set(map(str, data)) - set(_SECTIONS))
     if unknown:
-        raise entry_error(path, data, unknown[0], f"unknown list; the file has {', '.join(_WORD_LISTS)}.")
+        raise entry_error(path, data, unknown[0], f"unknown list; the file has {', '.join(_SECTIONS)}.")
     lists: dict[str, list[str]] = {}
     for name in _WORD_LISTS:
         words_ = require_list(path, data.get(name), name)
@@ -64,7 +76,25 @@ def load_word_lists(path: Path = WORDS_FILE) -> WordLists:
         common_english=frozenset(lists["common_english"]),
         english_names=frozenset(lists["english_names"]),
         not_statute=re.compile(rf"(?:{'|'.join(lists['not_statutes'])})\w{{0,3}}$", re.I),
+        asks_for=_asks_for(path, data.get("asks_for")),
     )
+
+
+def _asks_for(path: Path, data: Any) -> tuple[AsksFor, ...]:
+    kinds = require_mapping(path, data, "asks_for")
+    out = []
+    for name, kind in kinds.items():
+        kind = require_mapping(path, kind, f"asks_for {name!r}")
+        if set(map(str, kind)) != {"why", "question", "clause"}:
+            raise entry_error(path, kinds, name, "a kind of fact has exactly why, question and clause.")
+        patterns = []
+        for key in ("question", "clause"):
+            try:
+                patterns.append(re.compile(str(kind[key]), re.I))
+            except re.error as exc:
+                raise entry_error(path, kind, key, f"asks_for {name!r}: not a regular expression ({exc}).") from None
+        out.append(AsksFor(str(name), str(kind["why"]), patterns[0], patterns[1]))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -81,8 +111,11 @@ class Evidence:
     agree: float  # 1 when BM25's and the dense model's best clauses are among each other's top 3
     unknown_share: float  # share of the question's content words the corpus and glossary do not know
     coverage: float  # IDF-weighted share of the question's terms found in the best clauses
-    number_unmet: float = 0.0  # 1 when the question asks for an amount, a duration, a count the best clauses lack
+    fact_unmet: float = 0.0  # 1 when the question asks for a sum, a time, a count, … the best clauses lack
     unknown_name: float = 0.0  # 1 when the question names something (a statute, an acronym, a name) the corpus lacks
+    bank_top: float = 0.0  # cosine of the most similar question of the question bank (-1: no bank)
+    bank_margin: float = 0.0  # how far it stands above the bank's clauses ranked 10–30
+    off_map: float = 0.0  # 1 when the question is about a neighbouring area no best clause touches (scope.py)
     score: float = 0.0  # probability that the sources answer the question
 
     def features(self) -> list[float]:
@@ -111,15 +144,17 @@ class Vocabulary:
         return self._by_prefix.get(prefix, [])
 
 
-def unknown_share(question: str, lang: str, vocabulary: Vocabulary) -> float:
-    """Share of the question's content words that neither the corpus nor the glossary knows."""
+def unknown_share(question: str, lang: str, vocabulary: Vocabulary,
+                  also_known: Callable[[str], bool] | None = None) -> float:
+    """Share of the question's content words that neither the corpus, the glossary nor ``also_known``
+    (the question bank's words: what people ask about the corpus, in both languages) knows."""
     content = [w for w in words(question) if w.isalpha() and len(w) >= 4 and w not in STOP_SV and w not in STOP_EN]
     if not content:
         return 0.0
     lists = word_lists()
 
     def known(w: str) -> bool:
-        if w in vocabulary:
+        if w in vocabulary or (also_known is not None and also_known(w)):
             return True
         if lang == "en" and (w in lists.glossary_words or w in lists.common_english
                              or w.rstrip("s") in lists.glossary_words):
@@ -149,41 +184,18 @@ def coverage(query_tokens: Sequence[str], clause_tokens: set[str], document_freq
     return found / total if total else 1.0
 
 
-_NUMBER = (r"(?:\d+|\w+onde|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|tolv|femton|tjugo|trettio|hundra|"
-           r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty)")
-_UNIT = r"\w*(?:dag|dagar|dagen|veckor?|månader?|månaden|år|året|timmar?|days?|weeks?|months?|years?|hours?)"
-# what a question asks for, and what one of the best clauses must hold to give it
-_NEEDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (re.compile(r"\b(vad kostar|kostar|kostnad\w*|månadslön\w*|lön|löner|budget\w*|hur stort belopp|"
-                r"how much does|costs?|salar\w+|what amount)\b", re.I),  # money
-     re.compile(r"kronor|\bkr\b|\beuros?\b|\bsek\b|basbelopp", re.I)),
-    (re.compile(r"\b(ränta|räntesats|procentsats|interest rate|percentage)\b", re.I),  # a rate
-     re.compile(r"procent|\bpercent|%", re.I)),
-    (re.compile(r"\b(hur lång\w*|hur länge|hur snabbt|how long|how quickly|processing time|handläggningstid)\b",
-                re.I),  # a duration
-     re.compile(rf"\b{_NUMBER}\s+(?:\w+\s+)?{_UNIT}\b|utan dröjsmål|omedelbart|skyndsamt|without delay|immediately",
-                re.I)),
-    (re.compile(r"\b(hur många|hur mycket|antal|how many|number of)\b", re.I),  # a count
-     re.compile(r"\d|\b(?:två|tre|fyra|fem|sex|sju|åtta|nio|tio|tjugo|hundra|tusen|miljon\w*|kronor|procent)\b",
-                re.I)),
-    (re.compile(r"\b(telefonnummer|e-?postadress\w*|webbadress\w*|postadress\w*|phone|telephone|"
-                r"e-?mail address\w*|postal address\w*)\b", re.I),  # a contact
-     re.compile(r"@|\+?\d[\d -]{6,}\d|www\.|https?://", re.I)),
-)
-# numbers that answer no such question: references ("3 kap. 2 §", "(2018:585)"), dates and years
-_LEGAL_NUMBERS = re.compile(
-    r"\d+\s?[a-z]?\s*(?:kap\.|§)|\(\d{4}:\d+\)|\d{4}:\d+|\b\d+\s?[a-z]?\s*(?:och|–|-)\s*\d+\s?§|"
-    r"\b\d{4}-\d\d-\d\d\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)\w*(?:\s+\d{4})?|"
-    r"\b(?:19|20)\d\d\b")
+# numbers that answer no such question: references ("3 kap. 2 §", "(2018:585)", "punkt 3")
+_REFERENCES = re.compile(
+    r"\d+\s?[a-z]?\s*(?:kap\.|§)|\(\d{4}:\d+\)|\d{4}:\d+|\b\d+\s?[a-z]?\s*(?:och|–|-)\s*\d+\s?§|punkt \d+")
 
 
-def number_unmet(question: str, clause_texts: list[str]) -> float:
-    """1.0 when the question asks for an amount of money, a rate, a duration, a count or a
-    contact address and none of the best clauses holds one (numbers in references such as
-    "3 kap. 2 §" or "(2018:585)", dates and years do not count)."""
-    texts = [_LEGAL_NUMBERS.sub(" ", t) for t in clause_texts]
-    for asks, holds in _NEEDS:
-        if asks.search(question) and not any(holds.search(t) for t in texts):
+def fact_unmet(question: str, clause_texts: list[str]) -> float:
+    """1.0 when the question asks for a kind of fact the sources seldom state (a sum, a share, a time,
+    a count, a contact, a person, a form: ``asks_for`` in data/abstain.yaml) and none of the best
+    clauses holds one (references such as "3 kap. 2 §" or "(2018:585)" do not count as numbers)."""
+    texts = [_REFERENCES.sub(" ", t) for t in clause_texts]
+    for kind in word_lists().asks_for:
+        if kind.question.search(question) and not any(kind.clause.search(t) for t in texts):
             return 1.0
     return 0.0
 
@@ -239,12 +251,20 @@ def _known_word(w: str, vocabulary: Vocabulary, known: frozenset[str]) -> bool:
     return len(w) >= 5 and any(v.startswith(w.removesuffix("s")) for v in vocabulary.starting(w[:4]))
 
 
+def _top_and_margin(scores: np.ndarray) -> tuple[float, float]:
+    """The best score and how far it stands above the mean of those ranked 10–30."""
+    order = np.argsort(-scores)
+    tail = scores[order[10:30]] if len(order) > 10 else scores[order[-1:]]
+    return float(scores[order[0]]), float(scores[order[0]]) - float(np.mean(tail))
+
+
 def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_top: float, n_tokens: int,
             question: str, lang: str, vocabulary: Vocabulary, covered: float = 1.0,
-            number: float = 0.0, unknown: float = 0.0) -> Evidence:
+            number: float = 0.0, unknown: float = 0.0, bank: np.ndarray | None = None,
+            off: float = 0.0, also_known: Callable[[str], bool] | None = None) -> Evidence:
     allowed = np.flatnonzero(mask)
     if not len(allowed):
-        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, number, unknown)
+        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, number, unknown, -1.0, 0.0, off)
     d = dense[allowed]
     order = np.argsort(-d)
     dense_top = float(d[order[0]])
@@ -255,8 +275,10 @@ def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_t
     bm25_top = float(b[b_order[0]]) / max(1, n_tokens)
     agree = float(b[b_order[0]] > 0 and (allowed[b_order[0]] in allowed[order[:3]]
                                          or allowed[order[0]] in allowed[b_order[:3]]))
-    return Evidence(dense_top, margin, sentence_top, bm25_top, agree, unknown_share(question, lang, vocabulary),
-                    covered, number, unknown)
+    bank_top, bank_margin = _top_and_margin(bank[allowed]) if bank is not None else (-1.0, 0.0)
+    return Evidence(dense_top, margin, sentence_top, bm25_top, agree,
+                    unknown_share(question, lang, vocabulary, also_known), covered, number, unknown, bank_top,
+                    bank_margin, off)
 
 
 @dataclass(frozen=True)

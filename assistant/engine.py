@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.abstain import Evidence, coverage, load_model, measure, number_unmet, unknown_names
+from assistant.abstain import Evidence, coverage, fact_unmet, load_model, measure, unknown_names
 from assistant.compose import (
     Chosen,
     binding_label,
@@ -35,7 +35,9 @@ from assistant.qtype import question_type
 from assistant.records import Answer, Citation, Hit, Related
 from assistant.references import Resolved, resolve
 from assistant.retrieve import Filters, Scored, allowed_mask, search
+from assistant.scope import has_content, off_map
 from assistant.state import SearchState
+from core.analyze import STOP_EN, STOP_SV
 from core.embed import Embedder, load_embedder
 from core.errors import BadRequestError, NotFoundError
 from core.language import detect_language
@@ -289,11 +291,20 @@ class Assistant:
             c = self.index.clauses[s.idx]
             clause_tokens.update(self.index.analyzer.tokens(" ".join([*c.heading_path, c.text]), c.lang))
         covered = coverage(r.tokens, clause_tokens, self.state.document_frequency, len(self.index.clauses), r.lang)
-        number = number_unmet(r.text, [self.index.clauses[s.idx].text for s in hits[:3]])
+        best = [self.index.clauses[s.idx] for s in hits[:3]]
+        number = fact_unmet(r.text, [c.text for c in best])
+        off = off_map(r.text, [" ".join([*c.heading_path, c.text]) for c in best])
         evidence = measure(r.dense, r.lexical, r.mask, sentence_top, len(r.tokens), r.text, r.lang,
-                           self.state.vocabulary, covered, number, 1.0 if unknown else 0.0)
+                           self.state.vocabulary, covered, number, 1.0 if unknown else 0.0, r.bank,
+                           1.0 if off else 0.0, self.state.speller.known)
+        if not has_content(r.text, self._content_word):
+            return replace(evidence, score=0.0)  # "???", emoji, gibberish: nothing the sources could answer
         score = self.model.probability(evidence) if self.model else 1.0
         return replace(evidence, score=score)
+
+    def _content_word(self, word: str) -> bool:
+        """A word that carries a topic and that the corpus or the question bank knows."""
+        return word not in STOP_SV and word not in STOP_EN and self.state.speller.known(word)
 
     def evidence(self, question: str, **options: Any) -> Evidence:
         """The abstention features of a question (for calibration and reports)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.abstain import Evidence, Vocabulary, fit, names, number_unmet, unknown_names
+from assistant.abstain import Evidence, Vocabulary, fact_unmet, fit, names, unknown_names
 
 VOCABULARY = Vocabulary({"säkerhetsskydd", "riksdagen", "vinnova", "sverige", "universitet", "schweiz"})
 KNOWN = frozenset({"säkerhetsskyddslagen", "ssl", "protective security act", "eu", "isp"})
@@ -51,9 +51,15 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
     ("Vilket telefonnummer har Säkerhetspolisen?", "Säkerhetspolisen är tillsynsmyndighet.", 1.0),
     ("What interest rate applies?", "The rate is 2 procent.", 0.0),
     ("Vad är syftet med lagen?", "Lagen syftar till att skydda.", 0.0),  # asks for no number
+    ("När stänger utlysningen?", "Ansökan ska ha kommit in senast den 1 mars 2026.", 0.0),  # a date answers when
+    ("När stänger utlysningen?", "Vetenskapsrådet beslutar om utlysningar.", 1.0),
+    ("Who is the current director-general?", "The agency is headed by a director-general.", 1.0),
+    ("Which form do we use for the incident report?", "The report shall state the incident.", 1.0),
+    ("What is ISP's e-mail address?", "Anmälan görs till Inspektionen för strategiska produkter.", 1.0),
+    ("Is there a call for proposals?", "Vetenskapsrådet ska utlysa medel.", 0.0),  # "call" asks for no contact
 ])
-def test_number_unmet(question: str, clause: str, unmet: float) -> None:
-    assert number_unmet(question, [clause]) == unmet
+def test_fact_unmet(question: str, clause: str, unmet: float) -> None:
+    assert fact_unmet(question, [clause]) == unmet
 
 
 def test_fitted_model_separates_and_scores_probabilities() -> None:
