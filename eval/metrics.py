@@ -156,16 +156,24 @@ class Fidelity:
         return self.faithful / self.sentences if self.sentences else None
 
 
-def quote_fidelity(quote: str, clause_text: str) -> Fidelity:
-    """How many quoted sentences occur verbatim (with their segment) in the cited clause."""
-    text = _flat(clause_text)
+def quote_fidelity(quote: str, source: str | Callable[[str], bool]) -> Fidelity:
+    """How many quoted sentences occur verbatim (with their segment) in ``source``: a text, or a test
+    that says whether a piece of text stands in the source document (:mod:`eval.sourcetext`)."""
+    if callable(source):
+        holds = source
+    else:
+        text = _flat(source)
+
+        def holds(piece: str) -> bool:
+            return _flat(piece) in text
+
     sentences = faithful = 0
     failures: list[str] = []
     for segment in split_quote(quote):
-        segment_ok = _flat(segment) in text
+        segment_ok = holds(segment)
         for sentence in split_sentences(segment):
             sentences += 1
-            if segment_ok and _flat(sentence) in text:
+            if segment_ok and holds(sentence):
                 faithful += 1
             else:
                 failures.append(sentence)

@@ -24,6 +24,7 @@ import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from core.settings import Settings
 from eval import metrics as m
 from eval.calibrate import read_calibration
 from eval.naive import CHUNK_CHARS, OVERLAP, NaiveRAG
+from eval.sourcetext import SourceTexts
 from eval.suites import Case, Suite, check_ids, display_path
 
 log = logging.getLogger(__name__)
@@ -107,7 +109,15 @@ class Run:
 
 
 # ---------------------------------------------------------------------------- one question
-def _answer_row(bot: Assistant, forced: Assistant | None, suite: Suite, case: Case, mode: str) -> Row:
+def source_texts(bot: Assistant) -> SourceTexts:
+    """The source files of the loaded index's documents, for the quote check."""
+    docs = bot.index.documents
+    repairs = {d: list(doc.meta.get("moved_from_headings") or []) for d, doc in docs.items()}
+    return SourceTexts(bot.settings.corpus_dir, {d: doc.source for d, doc in docs.items()}, repairs)
+
+
+def _answer_row(bot: Assistant, forced: Assistant | None, suite: Suite, case: Case, mode: str,
+                texts: SourceTexts | None = None) -> Row:
     row = Row(suite.name, case.id, case.question, case.lang, list(case.relevant), case.answerable, mode, [])
     try:
         answer = bot.answer(case.question, mode=mode)
@@ -122,9 +132,10 @@ def _answer_row(bot: Assistant, forced: Assistant | None, suite: Suite, case: Ca
     row.abstained, row.evidence = answer.abstained, answer.evidence
     row.question_type, row.timings = answer.question_type, dict(answer.timings)
     row.ms = answer.timings["total_ms"]
+    sources = texts or source_texts(bot)
     for c in answer.citations:
-        clause = bot.index.clause(c.clause_id)
-        fid = m.quote_fidelity(c.quote, clause.text if clause else "")
+        # against the source file itself, not the clause the quote was cut from (that check cannot fail)
+        fid = m.quote_fidelity(c.quote, partial(sources.holds, c.doc_id))
         row.quote_sentences += fid.sentences
         row.quote_faithful += fid.faithful
         row.quote_failures += [f"{c.clause_id}: {s}" for s in fid.failures]
@@ -286,6 +297,7 @@ def run_eval(settings: Settings, suites: Sequence[Suite], modes: Sequence[str] =
     if curves:  # never abstains: was answering right where the assistant abstained?
         forced = Assistant(settings.replace(abstain_threshold=-1.0), base.index, base.embedder)
     meta = _meta(base, suites, modes)
+    texts = source_texts(base)
     rows: list[Row] = []
     aggregates: dict[str, dict[str, dict[str, Any]]] = {s.name: {} for s in suites}
     points: dict[str, dict[str, list[dict[str, float | None]]]] = {s.name: {} for s in suites}
@@ -303,7 +315,7 @@ def run_eval(settings: Settings, suites: Sequence[Suite], modes: Sequence[str] =
         for suite in suites:
             suite_rows = []
             for n, case in enumerate(suite.cases, start=1):
-                row = _answer_row(bot, forced, suite, case, mode) if bot else _naive_row(naive, suite, case)
+                row = _answer_row(bot, forced, suite, case, mode, texts) if bot else _naive_row(naive, suite, case)
                 if bot is not None and not row.error and row.evidence is not None:
                     expected = not row.reference and (not row.ranked or row.evidence < bot.threshold)
                     mismatches += expected != row.abstained
