@@ -21,14 +21,15 @@ from core.datafile import LocatedDict, entry_error, load_yaml, require_list, req
 from core.errors import ConfigError
 
 GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.yaml"
-_GROUP_FIELDS = ("topic", "source", "terms")
+_GROUP_FIELDS = ("topic", "terms")
+_TERM_FIELDS = ("sv", "from")
 
 
 @dataclass(frozen=True)
 class Glossary:
     terms: dict[str, str]  # English phrase (lower case) -> the Swedish terms searched for it
     acronyms: dict[str, str]  # agency acronym (upper case) -> its full Swedish name (lower case)
-    topics: dict[str, tuple[str, str]]  # English phrase -> (topic, where its term comes from, if known)
+    topics: dict[str, tuple[str, str]]  # English phrase -> (topic, where its Swedish term stands in the corpus)
 
 
 def _text(path: Path, container: Any, key: Any, value: Any, what: str) -> str:
@@ -61,7 +62,6 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
         if extra:
             raise entry_error(path, group, extra[0], f"unknown field; a group has {', '.join(_GROUP_FIELDS)}.")
         topic = _text(path, group, "topic", group.get("topic"), "topic")
-        source = _text(path, group, "source", group["source"], "source") if "source" in group else ""
         entries = require_mapping(path, group.get("terms"), f"the terms of {topic!r}")
         if not entries:
             raise entry_error(path, group, "terms", "a group has at least one term.")
@@ -72,8 +72,16 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
                 raise entry_error(path, entries, english, "the English phrase must be lower case.")
             if english in terms:
                 raise entry_error(path, entries, english, f"appears twice (first at line {first[english]}).")
-            terms[english] = _text(path, entries, english, swedish, "the Swedish terms")
-            topics[english] = (topic, source)
+            if not isinstance(swedish, dict):
+                raise entry_error(path, entries, english, "a term is {sv: Swedish terms, from: where they stand "
+                                                          "in the corpus}.")
+            entry = require_mapping(path, swedish, f"the term {english!r}")
+            if set(map(str, entry)) != set(_TERM_FIELDS):
+                raise entry_error(path, entries, english, "a term has sv (the Swedish terms searched) and from "
+                                                          "(where they stand in the corpus: a heading, a "
+                                                          "definition or a clause).")
+            terms[english] = _text(path, entry, "sv", entry["sv"], "the Swedish terms")
+            topics[english] = (topic, _text(path, entry, "from", entry["from"], "where the term comes from"))
             first[english] = entries.lines[english]
     acronym_entries = require_mapping(path, data.get("acronyms"), "acronyms")
     acronyms: dict[str, str] = {}
