@@ -45,7 +45,7 @@ def _compare_arguments(c: argparse.ArgumentParser) -> None:
 
 def _calibrate_arguments(k: argparse.ArgumentParser) -> None:
     k.add_argument("--suite", action="append", metavar="PATH",
-                   help="default: dev and blind-train (sealed suites are refused)")
+                   help="default: dev, blind-train and blind-extra (sealed suites are refused)")
     k.add_argument("--dry-run", action="store_true", help="print the result; write nothing")
 
 
@@ -135,7 +135,7 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from eval.calibrate import CALIBRATION_FILE, calibrate
     from eval.suites import load_suites
 
-    suites = load_suites(args.suite or ["dev", "blind-train"])
+    suites = load_suites(args.suite or ["dev", "blind-train", "blind-extra"])
     result = calibrate(settings, suites, out=None if args.dry_run else CALIBRATION_FILE)
     print(f"Threshold {result['abstain_threshold']} on {result['questions']} questions "
           f"({result['unanswerable']} unanswerable): accuracy {_fmt(result['accuracy'], 'rate')}, "
@@ -181,7 +181,7 @@ def _tune_arguments(t: argparse.ArgumentParser) -> None:
                    help="a retrieval setting and the values to try (dense_weight, bm25_weight, rrf_k, "
                         "sentence_weight, bank_offset, document_boost)")
     t.add_argument("--suite", action="append", metavar="PATH",
-                   help="default: dev and blind-train (sealed suites are refused)")
+                   help="default: dev, blind-train and blind-extra (sealed suites are refused)")
     t.add_argument("--top", type=int, default=15, help="how many combinations to print (best first)")
 
 
@@ -215,7 +215,7 @@ EVAL_COMMANDS = (
             _run_arguments, _run),
     Command(("eval", "compare"), "what improved and regressed between two JSON reports", _compare_arguments,
             _compare),
-    Command(("eval", "calibrate"), "fit the abstention model on dev and blind-train; write "
+    Command(("eval", "calibrate"), "fit the abstention model on the tunable suites; write "
                                    "assistant/calibration.json", _calibrate_arguments, _calibrate),
     Command(("eval", "latency"), "time answer() stage by stage (embedding, search, composition)",
             _latency_arguments, _latency),
