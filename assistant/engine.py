@@ -29,6 +29,7 @@ from assistant.compose import (
     phrase,
     render,
 )
+from assistant.followup import Cited, Corpus, check_history, interpret
 from assistant.glossary import acronym_terms, swedish_terms
 from assistant.privacy import mask as mask_personal_data
 from assistant.qtype import question_type
@@ -133,13 +134,53 @@ class Assistant:
 
     # ----------------------------------------------------------------- search
     def search(self, question: str, *, k: int = 10, docs: Any = None, kinds: Any = None, bindings: Any = None,
-               langs: Any = None, include_inactive: bool = False, mode: str = "hybrid") -> list[Hit]:
-        """Ranked clauses for a question (explicit references first)."""
+               langs: Any = None, include_inactive: bool = False, mode: str = "hybrid",
+               history: Any = None) -> list[Hit]:
+        """Ranked clauses for a question (explicit references first); a follow-up of ``history`` (the earlier
+        questions, oldest first) is searched as :meth:`interpretation` writes it out."""
         if not 1 <= k <= 100:
             raise BadRequestError(f"k = {k} is out of range.", hint="Ask for 1 to 100 hits.")
         text, _ = self._clean(question)
-        retrieval = self._ranked(text, self._filters(docs, kinds, bindings, langs, include_inactive), k, mode)
+        interpreted = self.interpretation(text, history)
+        lang = self._lang_of(text) if interpreted else None
+        retrieval = self._ranked(interpreted or text, self._filters(docs, kinds, bindings, langs, include_inactive),
+                                 k, mode, lang)
         return [self._hit(s, via) for s, via in retrieval.ranked]
+
+    # ----------------------------------------------------------------- follow-ups
+    def interpretation(self, question: str, history: Any) -> str | None:
+        """The standalone question a follow-up of ``history`` is searched as, or None when it stands alone
+        (:mod:`assistant.followup`)."""
+        earlier = [self._clean(q)[0] for q in check_history(history, self.settings.max_question_chars)]
+        if not earlier:
+            return None
+        return interpret(question, earlier, Corpus(self._documents_named, self._cited_by, self._lang_of,
+                                                   self._frequency))
+
+    def _documents_named(self, question: str) -> list[str]:
+        return [d for _, d in self.state.names.mentions(question)]
+
+    def _lang_of(self, question: str) -> str:
+        return detect_language(question, self.index.analyzer.vocabulary)
+
+    def _frequency(self, word: str) -> int:
+        """How many clauses contain the word (as a Swedish or English stem; 0 when none does)."""
+        counts = [self.state.document_frequency.get(t, 0)
+                  for lang in ("sv", "en") for t in self.index.analyzer.tokens(word, lang)]
+        return min((c for c in counts if c), default=0)
+
+    def _cited_by(self, question: str) -> Cited:
+        """What the answer to ``question`` cites (nothing when it abstains): what a follow-up may refer to."""
+        r = self._ranked(question, self._filters(None), 10, "hybrid")
+        if r.references:
+            chosen = r.references[:MAX_CITATIONS]
+        elif not r.hits or self._evidence(r, self._unknown_names(r)).score < self.threshold:
+            chosen = []
+        else:
+            chosen = self._cited(r.hits)
+        clauses = tuple(self.index.clauses[s.idx] for s in chosen)
+        sources = tuple(dict.fromkeys(self.index.documents[c.doc_id].source for c in clauses))
+        return Cited(clauses, sources)
 
     def _ranked(self, text: str, filters: Filters, k: int, mode: str, lang: str | None = None) -> Retrieval:
         lang = lang or detect_language(text, self.index.analyzer.vocabulary)
@@ -183,13 +224,21 @@ class Assistant:
 
     # ----------------------------------------------------------------- answer
     def answer(self, question: str, *, lang: str | None = None, docs: Any = None, kinds: Any = None,
-               bindings: Any = None, include_inactive: bool = False, mode: str = "hybrid") -> Answer:
-        """Answer with quotes and numbered citations, or say plainly that the sources do not answer."""
+               bindings: Any = None, include_inactive: bool = False, mode: str = "hybrid",
+               history: Any = None) -> Answer:
+        """Answer with quotes and numbered citations, or say plainly that the sources do not answer.
+
+        ``history``: the earlier questions of the conversation, oldest first; a follow-up is searched as the
+        standalone question :meth:`interpretation` writes out (``Answer.interpreted_as``)."""
         started = time.perf_counter()
         if lang is not None and lang not in ("sv", "en"):
             raise BadRequestError(f"lang = {lang!r} is not supported.", hint="Use 'sv' or 'en'.")
         text, was_masked = self._clean(question)
-        retrieval = self._ranked(text, self._filters(docs, kinds, bindings, None, include_inactive), 10, mode, lang)
+        interpreted = self.interpretation(text, history)
+        if interpreted:
+            lang = lang or self._lang_of(text)  # the follow-up's own language, not its context's
+        retrieval = self._ranked(interpreted or text, self._filters(docs, kinds, bindings, None, include_inactive),
+                                 10, mode, lang)
         lang = lang or retrieval.lang
         qtype = question_type(text)
         vector, tokens = retrieval.vector, retrieval.token_set
@@ -257,7 +306,7 @@ class Assistant:
         notices = (phrase("masked", lang) if was_masked else phrase("privacy", lang),)
         return Answer(text, composition.text, composition.html, tuple(citations), tuple(related + possibly),
                       abstained, lang, qtype, self.index_version, timings, round(evidence.score, 4), notices,
-                      tuple(composition.parts))
+                      tuple(composition.parts), interpreted)
 
     def _cited(self, hits: list[Scored]) -> list[Scored]:
         top = hits[0]
