@@ -187,13 +187,11 @@ class Assistant:
         resolved = resolve(text, self.state.names, self.state.in_force_ids)
         mask = allowed_mask(self.state, filters)
         started = time.perf_counter()
-        terms = swedish_terms(text) if lang == "en" else acronym_terms(text)
+        terms = self._glossary_terms(text, lang)
         dense_text = f"{text} ({'; '.join(terms)})" if terms else text
         vector = self.embed_query(dense_text) if mode != "bm25" else None
         embedded = time.perf_counter()
-        tokens = self.index.analyzer.tokens(text, lang, query=True)
-        if terms:
-            tokens += [t for t in self.index.analyzer.tokens(" ".join(terms), "sv", query=True) if t not in tokens]
+        tokens = self._query_tokens(text, lang, terms)
         boost = self._document_boost(resolved.documents)
         for c in resolved.candidates:
             if c in self.index.by_id:
@@ -211,6 +209,17 @@ class Assistant:
         out += [(s, "search") for s in scored if s.idx not in taken]
         return Retrieval(out[:k], text, lang, tuple(tokens), resolved, vector, dense, lexical, bank, mask,
                          (embedded - started) * 1000, (time.perf_counter() - embedded) * 1000)
+
+    @staticmethod
+    def _glossary_terms(text: str, lang: str) -> list[str]:
+        return swedish_terms(text) if lang == "en" else acronym_terms(text)
+
+    def _query_tokens(self, text: str, lang: str, terms: list[str]) -> list[str]:
+        """BM25 query tokens of the text, then of its glossary terms, in order."""
+        tokens = self.index.analyzer.tokens(text, lang, query=True)
+        if terms:
+            tokens += [t for t in self.index.analyzer.tokens(" ".join(terms), "sv", query=True) if t not in tokens]
+        return tokens
 
     def _document_boost(self, documents: list[str]) -> dict[int, float]:
         """Clauses of documents the question names (and of their companion act or ordinance) rank higher."""
@@ -258,8 +267,11 @@ class Assistant:
             for s in self._cited(hits):
                 chosen.append(choose_sentences(self.index, s.idx, vector, tokens,
                                                max_sentences=3 if qtype in ("procedure", "general") else 2))
-        unknown = self._unknown_names(retrieval)
-        evidence = self._evidence(retrieval, unknown)
+        # A follow-up's context finds what it refers to; whether it names what the sources lack ("enligt
+        # dataskyddsförordningen") is judged on its own words (the context's come from the corpus).
+        asked = replace(retrieval, text=text) if interpreted else retrieval
+        unknown = self._unknown_names(asked)
+        evidence = self._evidence(asked, unknown)
         abstained = not references and (not hits or evidence.score < self.threshold)
 
         base = self.settings.base_url
