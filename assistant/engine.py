@@ -31,10 +31,12 @@ from assistant.compose import (
 )
 from assistant.followup import Cited, Corpus, check_history, interpret
 from assistant.glossary import acronym_terms, swedish_terms
+from assistant.leads import lead_kind
 from assistant.privacy import mask as mask_personal_data
 from assistant.qtype import question_type
 from assistant.records import Answer, Citation, Hit, Related
 from assistant.references import Resolved, resolve
+from assistant.related import MAX_RELATED, clears_bar
 from assistant.retrieve import Filters, Scored, allowed_mask, search
 from assistant.state import SearchState
 from core.embed import Embedder, load_embedder
@@ -111,11 +113,13 @@ class Assistant:
     # ----------------------------------------------------------------- inputs
     def _clean(self, question: str) -> tuple[str, bool]:
         if not isinstance(question, str) or not question.strip():
-            raise BadRequestError("The question is empty.", hint="Write a question, e.g. 'Vem ska säkerhetsprövas?'.")
+            raise BadRequestError("The question is empty.", hint="Write a question, e.g. 'Vem ska säkerhetsprövas?'.",
+                                  code="question_empty")
         if len(question) > self.settings.max_question_chars:
             raise BadRequestError(
                 f"The question is {len(question)} characters long; the limit is {self.settings.max_question_chars}.",
-                hint="Shorten it to the essential question.")
+                hint="Shorten it to the essential question.", code="question_too_long",
+                details={"length": len(question), "limit": self.settings.max_question_chars})
         masked, was_masked = mask_personal_data(question)
         return re.sub(r"\s+", " ", masked).strip(), was_masked
 
@@ -280,7 +284,7 @@ class Assistant:
         blocks = []
         if not abstained:
             for n, ch in enumerate(chosen, start=1):
-                block = build_block(n, self.index, ch, qtype, lang, n == 1, base)
+                block = build_block(n, self.index, ch, lead_kind(text, qtype), lang, n == 1, base)
                 blocks.append(block)
                 c = block.clause
                 doc = self.index.documents[c.doc_id]
@@ -297,10 +301,12 @@ class Assistant:
                 related.append(self._related(idx, "definition", 0.0, lang, term))
                 cited.add(idx)
             top = hits[0].score if hits else 0.0
+            cited_docs = {c.doc_id for c in citations}
             for s in hits:
-                if len(related) >= 5:
+                if len(related) >= MAX_RELATED:
                     break
-                if s.idx not in cited and s.score >= 0.6 * top:
+                if s.idx not in cited and clears_bar(s, top, self.index.clauses[s.idx].doc_id, cited_docs,
+                                                     self.state.companions):
                     related.append(self._related(s.idx, "hit", s.score, lang))
                     cited.add(s.idx)
         possibly = [self._related(s.idx, "possibly_related", s.score, lang) for s in hits[:3]] if abstained else []

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
 from assistant.feedback import Store
+from assistant.review import Review
 from core.errors import VagvisareError
 from core.settings import Settings, load_settings
 from web import admin, api, errors, pages
@@ -67,6 +68,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, superv
     app.state.assistant = assistant
     app.state.load_error = None
     app.state.store = Store(settings.data_dir)
+    app.state.review = Review(app.state.store)
     app.state.csrf = Csrf(load_secret(settings.data_dir))
     app.state.limiter = RateLimiter(settings.rate_limit)
     app.state.reload_lock = threading.Lock()
