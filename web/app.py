@@ -21,7 +21,7 @@ from assistant.feedback import Store
 from assistant.review import Review
 from core.errors import VagvisareError
 from core.settings import Settings, load_settings
-from web import admin, api, errors, pages
+from web import admin, api, errors, pages, review
 from web.deps import close_assistant, load_assistant
 from web.render import STATIC, static_version
 from web.security import BodyLimit, Csrf, RateLimiter, SecurityHeaders, check_admin_token, load_secret
@@ -80,6 +80,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, superv
     app.include_router(api.router)
     app.include_router(api.health)
     app.include_router(admin.router)
+    app.include_router(review.router)
     app.include_router(pages.router)
     errors.install(app)
     return app
