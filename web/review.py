@@ -22,7 +22,7 @@ from assistant.review import Review, append_draft
 from core.errors import BadRequestError, NotFoundError, VagvisareError
 from web.deps import loaded
 from web.render import context, finish, render
-from web.security import AdminAuthError, AdminDisabledError, CSRF_FIELD
+from web.security import CSRF_FIELD, AdminAuthError, AdminDisabledError
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 SESSION_COOKIE = "vv_admin"
