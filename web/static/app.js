@@ -176,7 +176,7 @@
   // Hovering or focusing a citation marker [n] previews the quoted clause from the evidence panel.
   var tip = document.createElement("div");
   tip.id = "cite-tip"; tip.setAttribute("role", "tooltip"); tip.hidden = true;
-  body.appendChild(tip);
+  (document.getElementById("main") || body).appendChild(tip);  // inside a landmark, as every content is
   var current = null;
   function showTip(a) {
     var message = a.closest(".message");
