@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.qtype import question_type
 from core.analyze import STOP_EN, STOP_SV, words
 from core.datafile import entry_error, load_yaml, require_list, require_mapping
 from core.errors import BadRequestError
@@ -148,6 +149,7 @@ class Reading:
     cues: tuple[str, ...]
     topic: tuple[str, ...]
     documents: tuple[str, ...]
+    defines: bool = False  # asks what a term means ("Vad är en säkerhetsskyddsanalys?"): the term is its topic
 
     @property
     def opens_from_before(self) -> bool:
@@ -165,13 +167,14 @@ class Reading:
             return False
         if self.cues and len(self.topic) < SELF_CONTAINED_WORDS:
             return True
-        return len(self.topic) < MIN_TOPIC_WORDS
+        return len(self.topic) < MIN_TOPIC_WORDS and not self.defines
 
 
 def read(question: str, documents_named: Callable[[str], Sequence[str]]) -> Reading:
     """The cues, topic words and named documents of ``question`` (``documents_named``: doc ids it names)."""
     cues = tuple(c.name for c in rules().cues if c.pattern.search(question))
-    return Reading(cues, tuple(topic_words(question)), tuple(dict.fromkeys(documents_named(question))))
+    return Reading(cues, tuple(topic_words(question)), tuple(dict.fromkeys(documents_named(question))),
+                   question_type(question) == "definition")
 
 
 # ---------------------------------------------------------------------------- the conversation
