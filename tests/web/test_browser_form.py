@@ -140,6 +140,8 @@ def test_an_expired_form_is_renewed_and_sent_again_unnoticed(page: Any) -> None:
     message = page.locator("#conversation .message").last
     message.locator("button[name=rating][value=up]").click()
     message.locator(".feedback--done").wait_for()  # the renewed token serves the next forms too
+    page.wait_for_function("() => document.activeElement && document.activeElement.classList.contains("
+                           "'feedback--done')")  # the thanks takes the focus after a vote
 
 
 def test_example_questions_send_on_click_and_a_follow_up_shows_how_it_was_read(page: Any) -> None:

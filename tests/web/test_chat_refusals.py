@@ -78,3 +78,18 @@ def test_head_and_a_malformed_language_choice(client: TestClient) -> None:
     assert client.head("/c/sfs-2018-585/2:1").status_code == 200
     r = client.get("/?lang=xx")
     assert r.status_code == 200 and '<html lang="sv">' in r.text
+
+
+def test_english_sources_and_unique_ids_per_answer(client: TestClient) -> None:
+    english = client.get("/sources?lang=en").text
+    assert "t.o.m." not in english and "up to and including SFS" in english, "English words on the English page"
+    assert "t.o.m. SFS" in client.get("/sources?lang=sv").text
+    ask(client, QUESTION)
+    ask(client, "Vad är en säkerhetsskyddsanalys?")
+    page = client.get("/").text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), f"every element id is unique: {sorted({i for i in ids if ids.count(i) > 1})}"
+    shown = re.sub(r'<pre class="copy-source"[^>]*hidden>.*?</pre>', "", page, flags=re.S)  # the copy's text
+    assert shown.count("Skriv inte personnummer") == 1, "the privacy reminder once per page, beside the box"
+    assert page.count('<details class="evidence">') == 2 and "<details class=\"evidence\" open" not in page, \
+        "the quotes appear once: the evidence is collapsed"
