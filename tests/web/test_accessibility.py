@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser import browser, server  # noqa: F401 - the shared fixtures
+from test_browser import _ask, browser, server  # noqa: F401 - the shared fixtures and the way to ask
 
 from core.settings import Settings
 
@@ -49,14 +49,6 @@ def violations(page: Any, state: str) -> list[str]:
                           "v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' '))"
                           ".join(' | ')))")
     return [f"{state}: {v}" for v in found]
-
-
-def _ask(page: Any, question: str) -> Any:
-    before = page.locator("#conversation .message").count()
-    page.fill("#question", question)
-    page.press("#question", "Enter")
-    page.wait_for_function("n => document.querySelectorAll('#conversation .message').length > n", arg=before)
-    return page.locator("#conversation .message").last
 
 
 def test_every_page_and_answer_state_has_no_axe_violations(page: Any, real_assistant: Any,
