@@ -24,10 +24,13 @@ $(STAMP): pyproject.toml
 	@$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-assets: $(HTMX)
+AXE    := node_modules/axe-core/axe.min.js
 
-$(HTMX): package.json
-	@echo "setup: installing htmx from the npm registry"
+assets: $(HTMX) $(AXE)
+
+# axe-core (a dev dependency) checks the pages' accessibility in the browser tests; never served.
+$(HTMX) $(AXE): package.json
+	@echo "setup: installing htmx and axe-core from the npm registry"
 	@npm install --silent --no-audit --no-fund
 	@mkdir -p web/static/vendor
 	@cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)

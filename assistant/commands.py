@@ -52,9 +52,42 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _feedback_list_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the items as JSON")
+    p.add_argument("--all", action="store_true", help="also items already reviewed (default: open ones)")
+    p.add_argument("--rating", choices=["up", "down"], help="only this rating")
+    p.add_argument("--wrong-citation", action="store_true", help="only reports of a wrong citation")
+
+
+def _feedback_list(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.feedback import Store
+    from assistant.review import Review
+
+    items = Review(Store(settings.data_dir)).items(include_done=args.all, rating=args.rating,
+                                                   wrong_only=args.wrong_citation)
+    if args.json:
+        print_json([i.to_dict() for i in items])
+        return 0
+    rows = [[str(i.feedback.id), i.feedback.created_at[:16].replace("T", " "), i.feedback.rating or "-",
+             i.feedback.wrong_clause_id or "-", (i.action or "open"),
+             _short(i.feedback.question), _short(i.feedback.comment)] for i in items]
+    print(table(rows, ["id", "when", "rating", "wrong citation", "state", "question", "comment"]))
+    print(f"\n{len(items)} item(s) in {settings.data_dir}; review them at /admin/feedback.")
+    return 0
+
+
+def _short(text: str, width: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 # `vagvisare sources add|diff` are the ingest side's (ingest.commands)
 SOURCES = Command(("sources",), "list the sources (and add or compare them)", _sources_arguments, _sources)
 ASK = Command(("ask",), "answer a question with cited clauses", _ask_arguments, _ask)
 
+FEEDBACK = Command(("feedback",), "what users flagged (reviewed at /admin/feedback)")
+FEEDBACK_LIST = Command(("feedback", "list"), "list the feedback: question, rating, wrong citation, comment, "
+                                              "review state", _feedback_list_arguments, _feedback_list)
+
 SOURCES_COMMANDS = (SOURCES,)
-COMMANDS = (ASK,)
+COMMANDS = (ASK, FEEDBACK, FEEDBACK_LIST)

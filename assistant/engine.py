@@ -29,11 +29,14 @@ from assistant.compose import (
     phrase,
     render,
 )
+from assistant.followup import Cited, Corpus, check_history, interpret
 from assistant.glossary import acronym_terms, swedish_terms
+from assistant.leads import lead_kind
 from assistant.privacy import mask as mask_personal_data
 from assistant.qtype import question_type
 from assistant.records import Answer, Citation, Hit, Related
 from assistant.references import Resolved, resolve
+from assistant.related import MAX_RELATED, clears_bar
 from assistant.retrieve import Filters, Scored, allowed_mask, search
 from assistant.scope import has_content, off_map
 from assistant.state import SearchState
@@ -112,11 +115,13 @@ class Assistant:
     # ----------------------------------------------------------------- inputs
     def _clean(self, question: str) -> tuple[str, bool]:
         if not isinstance(question, str) or not question.strip():
-            raise BadRequestError("The question is empty.", hint="Write a question, e.g. 'Vem ska säkerhetsprövas?'.")
+            raise BadRequestError("The question is empty.", hint="Write a question, e.g. 'Vem ska säkerhetsprövas?'.",
+                                  code="question_empty")
         if len(question) > self.settings.max_question_chars:
             raise BadRequestError(
                 f"The question is {len(question)} characters long; the limit is {self.settings.max_question_chars}.",
-                hint="Shorten it to the essential question.")
+                hint="Shorten it to the essential question.", code="question_too_long",
+                details={"length": len(question), "limit": self.settings.max_question_chars})
         masked, was_masked = mask_personal_data(question)
         return re.sub(r"\s+", " ", masked).strip(), was_masked
 
@@ -135,13 +140,53 @@ class Assistant:
 
     # ----------------------------------------------------------------- search
     def search(self, question: str, *, k: int = 10, docs: Any = None, kinds: Any = None, bindings: Any = None,
-               langs: Any = None, include_inactive: bool = False, mode: str = "hybrid") -> list[Hit]:
-        """Ranked clauses for a question (explicit references first)."""
+               langs: Any = None, include_inactive: bool = False, mode: str = "hybrid",
+               history: Any = None) -> list[Hit]:
+        """Ranked clauses for a question (explicit references first); a follow-up of ``history`` (the earlier
+        questions, oldest first) is searched as :meth:`interpretation` writes it out."""
         if not 1 <= k <= 100:
             raise BadRequestError(f"k = {k} is out of range.", hint="Ask for 1 to 100 hits.")
         text, _ = self._clean(question)
-        retrieval = self._ranked(text, self._filters(docs, kinds, bindings, langs, include_inactive), k, mode)
+        interpreted = self.interpretation(text, history)
+        lang = self._lang_of(text) if interpreted else None
+        retrieval = self._ranked(interpreted or text, self._filters(docs, kinds, bindings, langs, include_inactive),
+                                 k, mode, lang)
         return [self._hit(s, via) for s, via in retrieval.ranked]
+
+    # ----------------------------------------------------------------- follow-ups
+    def interpretation(self, question: str, history: Any) -> str | None:
+        """The standalone question a follow-up of ``history`` is searched as, or None when it stands alone
+        (:mod:`assistant.followup`)."""
+        earlier = [self._clean(q)[0] for q in check_history(history, self.settings.max_question_chars)]
+        if not earlier:
+            return None
+        return interpret(question, earlier, Corpus(self._documents_named, self._cited_by, self._lang_of,
+                                                   self._frequency))
+
+    def _documents_named(self, question: str) -> list[str]:
+        return [d for _, d in self.state.names.mentions(question)]
+
+    def _lang_of(self, question: str) -> str:
+        return detect_language(question, self.index.analyzer.vocabulary)
+
+    def _frequency(self, word: str) -> int:
+        """How many clauses contain the word (as a Swedish or English stem; 0 when none does)."""
+        counts = [self.state.document_frequency.get(t, 0)
+                  for lang in ("sv", "en") for t in self.index.analyzer.tokens(word, lang)]
+        return min((c for c in counts if c), default=0)
+
+    def _cited_by(self, question: str) -> Cited:
+        """What the answer to ``question`` cites (nothing when it abstains): what a follow-up may refer to."""
+        r = self._ranked(question, self._filters(None), 10, "hybrid")
+        if r.references:
+            chosen = r.references[:MAX_CITATIONS]
+        elif not r.hits or self._evidence(r, self._unknown_names(r)).score < self.threshold:
+            chosen = []
+        else:
+            chosen = self._cited(r.hits)
+        clauses = tuple(self.index.clauses[s.idx] for s in chosen)
+        sources = tuple(dict.fromkeys(self.index.documents[c.doc_id].source for c in clauses))
+        return Cited(clauses, sources)
 
     def _ranked(self, text: str, filters: Filters, k: int, mode: str, lang: str | None = None) -> Retrieval:
         vocabulary = self.index.analyzer.vocabulary
@@ -150,13 +195,11 @@ class Assistant:
         resolved = resolve(text, self.state.names, self.state.in_force_ids)
         mask = allowed_mask(self.state, filters)
         started = time.perf_counter()
-        terms = swedish_terms(text) if lang == "en" else acronym_terms(text)
+        terms = self._glossary_terms(text, lang)
         dense_text = f"{text} ({'; '.join(terms)})" if terms else text
         vector = self.embed_query(dense_text) if mode != "bm25" else None
         embedded = time.perf_counter()
-        tokens = self.index.analyzer.tokens(text, lang, query=True)
-        if terms:
-            tokens += [t for t in self.index.analyzer.tokens(" ".join(terms), "sv", query=True) if t not in tokens]
+        tokens = self._query_tokens(text, lang, terms)
         boost = self._document_boost(resolved.documents)
         for c in resolved.candidates:
             if c in self.index.by_id:
@@ -175,6 +218,17 @@ class Assistant:
         return Retrieval(out[:k], text, lang, tuple(tokens), resolved, vector, dense, lexical, bank, mask,
                          (embedded - started) * 1000, (time.perf_counter() - embedded) * 1000)
 
+    @staticmethod
+    def _glossary_terms(text: str, lang: str) -> list[str]:
+        return swedish_terms(text) if lang == "en" else acronym_terms(text)
+
+    def _query_tokens(self, text: str, lang: str, terms: list[str]) -> list[str]:
+        """BM25 query tokens of the text, then of its glossary terms, in order."""
+        tokens = self.index.analyzer.tokens(text, lang, query=True)
+        if terms:
+            tokens += [t for t in self.index.analyzer.tokens(" ".join(terms), "sv", query=True) if t not in tokens]
+        return tokens
+
     def _document_boost(self, documents: list[str]) -> dict[int, float]:
         """Clauses of documents the question names (and of their companion act or ordinance) rank higher."""
         boost: dict[int, float] = {}
@@ -187,13 +241,21 @@ class Assistant:
 
     # ----------------------------------------------------------------- answer
     def answer(self, question: str, *, lang: str | None = None, docs: Any = None, kinds: Any = None,
-               bindings: Any = None, include_inactive: bool = False, mode: str = "hybrid") -> Answer:
-        """Answer with quotes and numbered citations, or say plainly that the sources do not answer."""
+               bindings: Any = None, include_inactive: bool = False, mode: str = "hybrid",
+               history: Any = None) -> Answer:
+        """Answer with quotes and numbered citations, or say plainly that the sources do not answer.
+
+        ``history``: the earlier questions of the conversation, oldest first; a follow-up is searched as the
+        standalone question :meth:`interpretation` writes out (``Answer.interpreted_as``)."""
         started = time.perf_counter()
         if lang is not None and lang not in ("sv", "en"):
             raise BadRequestError(f"lang = {lang!r} is not supported.", hint="Use 'sv' or 'en'.")
         text, was_masked = self._clean(question)
-        retrieval = self._ranked(text, self._filters(docs, kinds, bindings, None, include_inactive), 10, mode, lang)
+        interpreted = self.interpretation(text, history)
+        if interpreted:
+            lang = lang or self._lang_of(text)  # the follow-up's own language, not its context's
+        retrieval = self._ranked(interpreted or text, self._filters(docs, kinds, bindings, None, include_inactive),
+                                 10, mode, lang)
         lang = lang or retrieval.lang
         qtype = question_type(retrieval.text)  # the question as mended (typed without å/ä/ö, typos)
         vector, tokens = retrieval.vector, retrieval.token_set
@@ -213,8 +275,11 @@ class Assistant:
             for s in self._cited(hits):
                 chosen.append(choose_sentences(self.index, s.idx, vector, tokens,
                                                max_sentences=3 if qtype in ("procedure", "general") else 2))
-        unknown = self._unknown_names(retrieval)
-        evidence = self._evidence(retrieval, unknown)
+        # A follow-up's context finds what it refers to; whether it names what the sources lack ("enligt
+        # dataskyddsförordningen") is judged on its own words (the context's come from the corpus).
+        asked = replace(retrieval, text=text) if interpreted else retrieval
+        unknown = self._unknown_names(asked)
+        evidence = self._evidence(asked, unknown)
         abstained = not references and (not hits or evidence.score < self.threshold)
 
         base = self.settings.base_url
@@ -223,7 +288,7 @@ class Assistant:
         blocks = []
         if not abstained:
             for n, ch in enumerate(chosen, start=1):
-                block = build_block(n, self.index, ch, qtype, lang, n == 1, base)
+                block = build_block(n, self.index, ch, lead_kind(text, qtype), lang, n == 1, base)
                 blocks.append(block)
                 c = block.clause
                 doc = self.index.documents[c.doc_id]
@@ -240,10 +305,12 @@ class Assistant:
                 related.append(self._related(idx, "definition", 0.0, lang, term))
                 cited.add(idx)
             top = hits[0].score if hits else 0.0
+            cited_docs = {c.doc_id for c in citations}
             for s in hits:
-                if len(related) >= 5:
+                if len(related) >= MAX_RELATED:
                     break
-                if s.idx not in cited and s.score >= 0.6 * top:
+                if s.idx not in cited and clears_bar(s, top, self.index.clauses[s.idx].doc_id, cited_docs,
+                                                     self.state.companions):
                     related.append(self._related(s.idx, "hit", s.score, lang))
                     cited.add(s.idx)
         possibly = [self._related(s.idx, "possibly_related", s.score, lang) for s in hits[:3]] if abstained else []
@@ -261,7 +328,7 @@ class Assistant:
         notices = (phrase("masked", lang) if was_masked else phrase("privacy", lang),)
         return Answer(text, composition.text, composition.html, tuple(citations), tuple(related + possibly),
                       abstained, lang, qtype, self.index_version, timings, round(evidence.score, 4), notices,
-                      tuple(composition.parts))
+                      tuple(composition.parts), interpreted)
 
     def _cited(self, hits: list[Scored]) -> list[Scored]:
         top = hits[0]

@@ -82,6 +82,8 @@ class Answer:
     evidence: float = 0.0  # the score the abstention decision was made on
     notices: tuple[str, ...] = ()  # template phrases shown beside the answer (privacy reminder)
     parts: tuple[Any, ...] = ()  # the text as phrases and verbatim quotes (assistant.compose.Part); not in JSON
+    # a follow-up: the standalone question that was searched (assistant.followup); None when it stood alone
+    interpreted_as: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,5 +92,5 @@ class Answer:
             "related": [r.to_dict() for r in self.related],
             "abstained": self.abstained, "lang": self.lang, "question_type": self.question_type,
             "index_version": self.index_version, "timings": self.timings, "evidence": self.evidence,
-            "notices": list(self.notices),
+            "notices": list(self.notices), "interpreted_as": self.interpreted_as,
         }

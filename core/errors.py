@@ -13,10 +13,15 @@ class VagvisareError(Exception):
     status_code = 500
     exit_code = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, code: str = "",
+                 details: dict[str, int] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # what went wrong as a key and numbers, for an interface that says it in its user's language
+        # ("question_too_long", {"length": 1204, "limit": 1000}); the message stays the English default
+        self.code = code
+        self.details = details or {}
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}" if self.hint else self.message

@@ -54,6 +54,17 @@ def _latency_arguments(t: argparse.ArgumentParser) -> None:
                    help="a suite YAML file, or dev / heldout (repeatable; default: dev and heldout)")
 
 
+def _dialogues_arguments(d: argparse.ArgumentParser) -> None:
+    d.add_argument("--suite", type=Path, default=None, metavar="PATH",
+                   help="a dialogue suite (default eval/dialogues/blind.yaml)")
+    d.add_argument("--half", choices=("train", "test"), action="append",
+                   help="only this half (repeatable; default both); the split is a fixed hash of the id")
+    d.add_argument("--details", action="store_true",
+                   help="also print each dialogue of the train half (the test half is shown only in aggregate)")
+    d.add_argument("--json", type=Path, default=None, metavar="OUT",
+                   help="write the aggregates and the train half's rows as JSON")
+
+
 def _from_feedback_arguments(f: argparse.ArgumentParser) -> None:
     f.add_argument("--out", type=Path, help="write the YAML here (default: print it)")
 
@@ -157,6 +168,37 @@ def _latency(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _dialogues(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from assistant.engine import Assistant
+    from eval.dialogues import DEFAULT_DIALOGUES, HALVES, K, load_dialogues, run_dialogues
+
+    dialogues = load_dialogues(args.suite or DEFAULT_DIALOGUES)
+    bot = Assistant.load(settings)
+    run = run_dialogues(bot, dialogues, args.half or HALVES)
+    aggregates = run.aggregates()
+    names = list(aggregates)
+    keys = list(next(iter(aggregates.values()))) if aggregates else []
+    print(table([[key, *(_fmt(aggregates[h][key], "rate") if isinstance(aggregates[h][key], float)
+                         else str(aggregates[h][key]) for h in names)] for key in keys], ["", *names]))
+    print(f"\nrecall@{K} of the follow-up with its first question as history, and alone; index "
+          f"{bot.index_version}.")
+    if args.details:
+        for r in run.rows:
+            if r.half != "train":
+                continue
+            recall = "" if r.recall_with is None else f" R@{K} {r.recall_with:.2f} (alone {r.recall_without:.2f})"
+            print(f"{r.id} {'follow-up' if r.followup else 'new topic'}"
+                  f"{'' if r.answerable else ' (out of scope)'}{recall} abstained {r.abstained_with}/"
+                  f"{r.abstained_without}\n    interpreted as: {r.interpreted_as}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(run.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        print(f"Wrote {args.json}.")
+    return 0
+
+
 def _from_feedback(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.feedback import Store
     from eval.feedback import drafts_from_feedback, to_yaml
@@ -219,6 +261,8 @@ EVAL_COMMANDS = (
                                    "assistant/calibration.json", _calibrate_arguments, _calibrate),
     Command(("eval", "latency"), "time answer() stage by stage (embedding, search, composition)",
             _latency_arguments, _latency),
+    Command(("eval", "dialogues"), "follow-up questions: recall@5 with and without history on the dialogue suite",
+            _dialogues_arguments, _dialogues),
     Command(("eval", "from-feedback"), "draft suite entries from thumbs-down and wrong-citation feedback",
             _from_feedback_arguments, _from_feedback),
     Command(("eval", "tune"), "try retrieval settings on the tunable suites (grid search; sealed suites refused)",

@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("core", "assistant", "ingest", "web", "eval", "vagvisare")
 DATA_FILES = (
     "assistant/calibration.json", "assistant/data/glossary.yaml", "assistant/data/qtype.yaml",
-    "assistant/data/abstain.yaml", "assistant/data/phrases.yaml", "assistant/templates/answer.html.j2",
+    "assistant/data/abstain.yaml", "assistant/data/phrases.yaml", "assistant/data/followup.yaml",
+    "assistant/data/leads.yaml", "eval/dialogues/blind.yaml", "web/templates/admin_feedback.html",
+    "assistant/templates/answer.html.j2",
     "web/data/messages.yaml", "web/templates/base.html", "web/templates/_answer.html", "web/static/app.css",
     "web/static/app.js", "web/static/vendor/htmx.min.js", "eval/suites/dev.yaml", "eval/suites/heldout.yaml",
     "eval/thresholds.toml", "eval/templates/report.html.j2",

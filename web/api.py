@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.catalog import list_sources
 from assistant.compose import permalink
+from assistant.followup import MAX_HISTORY
 from core.errors import BadRequestError
 from core.sources import KINDS
 from web.deps import loaded, rate_limit, store
@@ -33,6 +34,13 @@ def require_json(request: Request) -> None:
 router = APIRouter(prefix="/api", tags=["api"])
 
 
+History = list[Annotated[str, Field(max_length=HARD_LIMIT)]] | None
+HISTORY = Field(None, max_length=MAX_HISTORY, description=(
+    f"The earlier questions of the conversation, oldest first (at most {MAX_HISTORY}). A follow-up "
+    "(\"Gäller det även doktorander?\") is searched with what it refers to; the answer's interpreted_as says "
+    "as what."), examples=[["Vem ska säkerhetsprövas?"]])
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str = Field(max_length=HARD_LIMIT, description="The question, in Swedish or English.",
@@ -41,6 +49,7 @@ class AskRequest(BaseModel):
     docs: list[str] | None = Field(None, max_length=100, description="Only these documents (doc ids).")
     kinds: list[Kind] | None = Field(None, description="Only these kinds of source.")
     include_inactive: bool = Field(False, description="Also repealed and not yet valid wordings.")
+    history: History = HISTORY
 
 
 class SearchRequest(BaseModel):
@@ -50,6 +59,7 @@ class SearchRequest(BaseModel):
     docs: list[str] | None = Field(None, max_length=100)
     kinds: list[Kind] | None = None
     include_inactive: bool = False
+    history: History = HISTORY
 
 
 class AnswerRef(BaseModel):
@@ -76,7 +86,7 @@ class FeedbackRequest(BaseModel):
 def api_ask(request: Request, body: AskRequest) -> JSONResponse:
     """Answer a question with verbatim quotes and numbered citations, or abstain."""
     answer = loaded(request).answer(body.question, lang=body.lang, docs=body.docs, kinds=body.kinds,
-                                    include_inactive=body.include_inactive)
+                                    include_inactive=body.include_inactive, history=body.history)
     return JSONResponse(answer.to_dict())
 
 
@@ -85,7 +95,7 @@ def api_search(request: Request, body: SearchRequest) -> JSONResponse:
     """Ranked clauses for a question, each with clause_id, doc_id, label, score and text."""
     bot = loaded(request)
     hits = bot.search(body.question, k=body.k, docs=body.docs, kinds=body.kinds,
-                      include_inactive=body.include_inactive)
+                      include_inactive=body.include_inactive, history=body.history)
     return JSONResponse({"index_version": bot.index_version, "hits": [h.to_dict() for h in hits]})
 
 
@@ -117,8 +127,8 @@ def api_feedback(request: Request, body: FeedbackRequest) -> JSONResponse:
     """Store feedback on an answer: a rating, a wrong citation and/or a comment."""
     db = store(request)
     if body.share_id:
-        feedback_id = db.add_message_feedback(db.shared(body.share_id), rating=body.rating,
-                                              wrong_clause_id=body.wrong_clause_id, comment=body.comment)
+        feedback_id = request.app.state.review.add_vote(db.shared(body.share_id), rating=body.rating,
+                                                        wrong_clause_id=body.wrong_clause_id, comment=body.comment)
     elif body.question is not None and body.answer is not None:
         feedback_id = db.add_answer_feedback(body.question, body.answer.model_dump(), rating=body.rating,
                                              wrong_clause_id=body.wrong_clause_id, comment=body.comment)

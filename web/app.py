@@ -18,9 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
 from assistant.feedback import Store
+from assistant.review import Review
 from core.errors import VagvisareError
 from core.settings import Settings, load_settings
-from web import admin, api, errors, pages
+from web import admin, api, errors, pages, review
 from web.deps import close_assistant, load_assistant
 from web.render import STATIC, static_version
 from web.security import BodyLimit, Csrf, RateLimiter, SecurityHeaders, check_admin_token, load_secret
@@ -67,6 +68,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, superv
     app.state.assistant = assistant
     app.state.load_error = None
     app.state.store = Store(settings.data_dir)
+    app.state.review = Review(app.state.store)
     app.state.csrf = Csrf(load_secret(settings.data_dir))
     app.state.limiter = RateLimiter(settings.rate_limit)
     app.state.reload_lock = threading.Lock()
@@ -78,6 +80,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, superv
     app.include_router(api.router)
     app.include_router(api.health)
     app.include_router(admin.router)
+    app.include_router(review.router)
     app.include_router(pages.router)
     errors.install(app)
     return app

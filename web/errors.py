@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from core.errors import IndexMismatchError, IndexMissingError, VagvisareError
+from web.i18n import messages, number, say
 from web.render import context, render
 from web.security import CsrfError, RateLimitError
 
@@ -43,6 +44,27 @@ def _title_key(exc: Exception | None, status: int) -> str:
     return "error_title"
 
 
+def user_message(exc: Exception | None, status: int, message: str, hint: str | None,
+                 lang: str) -> tuple[str, str | None]:
+    """What a page tells its user about an error, in the page's language where the error is one it knows
+    (the JSON API keeps the English message and hint)."""
+    code = getattr(exc, "code", "")
+    details = {k: number(v, lang) if isinstance(v, int) else v for k, v in getattr(exc, "details", {}).items()}
+    if isinstance(exc, CsrfError):
+        return say("csrf_failed", lang), None
+    if isinstance(exc, RateLimitError):
+        return say("rate_limited_wait", lang, **details), None
+    if code and f"error_{code}" in messages():
+        return say(f"error_{code}", lang, **details), None
+    if status == 413:
+        return say("too_large", lang), None
+    if isinstance(exc, RequestValidationError):
+        return say("invalid_form", lang), None
+    if status >= 500 and not isinstance(exc, IndexMissingError | IndexMismatchError):
+        return say("server_error", lang, status=status), None
+    return message, hint
+
+
 def error_response(request: Request, status: int, message: str, hint: str | None = None, *,
                    exc: Exception | None = None, problems: list[dict[str, Any]] | None = None) -> Response:
     if wants_json(request):
@@ -52,18 +74,16 @@ def error_response(request: Request, status: int, message: str, hint: str | None
         return JSONResponse(body, status_code=status)
     ctx = context(request, status=status, message=message, hint=hint)
     t = ctx["t"]
-    if isinstance(exc, CsrfError):
-        ctx["message"], ctx["hint"] = t["csrf_failed"], None
-    elif isinstance(exc, RateLimitError):
-        ctx["message"], ctx["hint"] = t["rate_limited"], None
+    ctx["message"], ctx["hint"] = user_message(exc, status, message, hint, ctx["lang"])
     ctx["title"] = t[_title_key(exc, status)]
+    headers = {"X-CSRF-Token": ctx["csrf"]} if isinstance(exc, CsrfError) else {}
     if is_htmx(request):
         # The form that sent the request shows the error in its own alert region (<form id>-error).
         trigger = request.headers.get("hx-trigger", "")
         target = f"#{trigger}-error" if _ELEMENT_ID.match(trigger) else "#ask-error"
         return render(request, "_error.html", ctx, status,
-                      headers={"HX-Retarget": target, "HX-Reswap": "innerHTML"})
-    return render(request, "error.html", ctx, status)
+                      headers={"HX-Retarget": target, "HX-Reswap": "innerHTML", **headers})
+    return render(request, "error.html", ctx, status, headers=headers)
 
 
 def too_large(request: Request) -> Response:
@@ -86,7 +106,7 @@ def install(app: FastAPI) -> None:
         problems = [_problem(e) for e in exc.errors()]
         message = "Invalid request: " + "; ".join(f"{p['field']}: {p['message']}" for p in problems) + "."
         return error_response(request, 422, message, "See /docs for what each endpoint takes.",
-                              problems=problems)
+                              exc=exc, problems=problems)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -101,9 +121,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        message = "An unexpected error occurred." if wants_json(request) \
-            else context(request)["t"]["internal_error"]
-        return error_response(request, 500, message, "Try again; if it happens again, tell the maintainers.")
+        return error_response(request, 500, "An unexpected error occurred.",
+                              "Try again; if it happens again, tell the maintainers.", exc=exc)
 
 
 def _problem(error: dict[str, Any]) -> dict[str, Any]:

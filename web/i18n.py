@@ -70,6 +70,16 @@ def messages() -> Messages:
     return Messages.load(MESSAGES_FILE)
 
 
+def say(key: str, lang: str, **args: object) -> str:
+    """The interface's message ``key`` in ``lang`` with its arguments filled in."""
+    return messages().text(key, lang if lang in LANGS else DEFAULT, **args)
+
+
+def number(n: int, lang: str) -> str:
+    """A count as the language writes it: "1 000" (a no-break space) in Swedish, "1,000" in English."""
+    return f"{n:,}".replace(",", "\u00a0") if lang != "en" else f"{n:,}"
+
+
 @lru_cache(maxsize=len(LANGS))
 def _strings(lang: str) -> dict[str, str]:
     return messages().strings(lang)

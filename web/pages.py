@@ -12,20 +12,23 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from assistant.compose import clause_label
-from core.errors import BadRequestError
+from assistant.followup import MAX_HISTORY
+from core.errors import BadRequestError, VagvisareError
 from core.sources import KINDS
 from web.deps import CONVERSATION_COOKIE, loaded, rate_limit, store, verify_csrf
-from web.errors import is_htmx
+from web.errors import is_htmx, user_message
 from web.i18n import EXAMPLES, pick_lang
 from web.render import citation_text, context, finish, lines, parse_spans, render
+from web.security import CsrfError, RateLimitError
 
 router = APIRouter(include_in_schema=False)
 YEAR = 60 * 60 * 24 * 365
 HARD_LIMIT = 20_000
 
 
-def _chat(request: Request, *, question: str = "", error: BadRequestError | None = None, status: int = 200,
-          filters: dict[str, Any] | None = None) -> Response:
+def _chat(request: Request, *, question: str = "", error: VagvisareError | None = None, status: int = 200,
+          filters: dict[str, Any] | None = None, standalone: bool = False,
+          headers: dict[str, str] | None = None) -> Response:
     bot = loaded(request)
     db = store(request)
     conversation = request.cookies.get(CONVERSATION_COOKIE)
@@ -36,41 +39,55 @@ def _chat(request: Request, *, question: str = "", error: BadRequestError | None
                   documents=list(bot.index.documents.values()), kinds=KINDS,
                   selected_docs=set(filters.get("docs") or ()),
                   selected_kinds=set(filters.get("kinds") or ()),
-                  max_chars=request.app.state.settings.max_question_chars)
+                  max_chars=request.app.state.settings.max_question_chars, standalone=standalone)
+    if error is not None:
+        ctx["error_message"], ctx["error_hint"] = user_message(error, status, error.message, error.hint,
+                                                               ctx["lang"])
     ctx["examples"] = EXAMPLES[ctx["lang"]]
-    return render(request, "chat.html", ctx, status)
+    ctx["voted"] = request.app.state.review.voted([m.id for m in messages])
+    return render(request, "chat.html", ctx, status, headers=headers)
 
 
-@router.get("/")
-def chat(request: Request, q: str = "") -> Response:
-    return _chat(request, question=q[:HARD_LIMIT])
+@router.api_route("/", methods=["GET", "HEAD"])
+def chat(request: Request, q: str = "", alone: str = "") -> Response:
+    return _chat(request, question=q[:HARD_LIMIT], standalone=alone == "1")
 
 
-@router.post("/ask", dependencies=[Depends(verify_csrf), Depends(rate_limit)])
+@router.post("/ask")
 def ask(request: Request, question: Annotated[str, Form(max_length=HARD_LIMIT)] = "",
         docs: Annotated[list[str] | None, Form()] = None,
-        kinds: Annotated[list[str] | None, Form()] = None) -> Response:
+        kinds: Annotated[list[str] | None, Form()] = None,
+        standalone: Annotated[str, Form(max_length=10)] = "",
+        csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """A question of the chat. Refused, it comes back with the reason and the question kept: in the form's own
+    alert region for htmx (the script keeps the text), or as the chat page with the question in the box."""
     docs, kinds = [d for d in docs or [] if d], [k for k in kinds or [] if k]
     filters = {"docs": docs, "kinds": kinds}
+    db = store(request)
+    conversation = request.cookies.get(CONVERSATION_COOKIE)
+    new = not (conversation and db.has_conversation(conversation))
     try:
+        request.app.state.csrf.check(request, csrf)
+        rate_limit(request)
         unknown = [k for k in kinds if k not in KINDS]
         if unknown:
             raise BadRequestError(f"Unknown kind(s) of source: {', '.join(unknown)}.",
                                   hint=f"Use one of {', '.join(KINDS)}.")
-        answer = loaded(request).answer(question, docs=docs or None, kinds=kinds or None)
-    except BadRequestError as exc:
+        # the chat passes its own conversation: the earlier questions, oldest first
+        history = [] if new or standalone == "1" else [m.question for m in db.messages(str(conversation))]
+        answer = loaded(request).answer(question, docs=docs or None, kinds=kinds or None,
+                                        history=history[-MAX_HISTORY:])
+    except (BadRequestError, CsrfError, RateLimitError) as exc:
         if is_htmx(request):
             raise
-        return _chat(request, question=question, error=exc, status=exc.status_code, filters=filters)
-    db = store(request)
-    conversation = request.cookies.get(CONVERSATION_COOKIE)
-    new = not (conversation and db.has_conversation(conversation))
+        return _chat(request, question=question, error=exc, status=exc.status_code, filters=filters,
+                     headers=getattr(exc, "headers", None))
     if new:
         conversation = db.new_conversation()
     message = db.add_message(str(conversation), question, answer.to_dict(), filters)
     response: Response
     if is_htmx(request):
-        response = render(request, "_answer.html", context(request, m=message))
+        response = render(request, "_answer.html", context(request, m=message, voted=set()))
     else:
         response = RedirectResponse(f"/#m-{message.share_id}", status_code=303)
         finish(request, response)
@@ -96,19 +113,19 @@ def feedback(request: Request, share_id: Annotated[str, Form(max_length=64)],
              comment: Annotated[str, Form(max_length=HARD_LIMIT)] = "") -> Response:
     db = store(request)
     message = db.shared(share_id)
-    db.add_message_feedback(message, rating=rating or None, wrong_clause_id=wrong_clause_id or None,
-                            comment=comment)
-    ctx = context(request, m=message)
+    request.app.state.review.add_vote(message, rating=rating or None, wrong_clause_id=wrong_clause_id or None,
+                                      comment=comment)
+    ctx = context(request, m=message, fresh=True)
     return render(request, "_feedback_done.html" if is_htmx(request) else "thanks.html", ctx)
 
 
 @router.get("/s/{share_id}")
 def shared(request: Request, share_id: str) -> Response:
     message = store(request).shared(share_id)
-    return render(request, "share.html", context(request, m=message, readonly=True))
+    return render(request, "share.html", context(request, m=message, readonly=True, voted=set()))
 
 
-@router.get("/c/{doc_id}/{locator:path}")
+@router.api_route("/c/{doc_id}/{locator:path}", methods=["GET", "HEAD"])
 def clause_page(request: Request, doc_id: str, locator: str, hl: str | None = None) -> Response:
     bot = loaded(request)
     clause = bot.clause(doc_id, locator)

@@ -19,10 +19,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from assistant.compose import binding_label, clause_label, permalink
-from core.errors import BadRequestError
 from core.records import Clause
 from web.i18n import COOKIE as LANG_COOKIE
-from web.i18n import LANG_NAMES, LANGS, pick_lang, strings
+from web.i18n import LANG_NAMES, LANGS, pick_lang, say, strings
 from web.security import set_csrf_cookie
 
 HERE = Path(__file__).parent
@@ -30,12 +29,20 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
 
+def as_of_text(as_of: str, lang: str) -> str:
+    """A consolidation level as the language says it: "t.o.m. SFS 2025:1472" is "up to and including SFS
+    2025:1472" in English."""
+    if lang == "en" and as_of.startswith("t.o.m. "):
+        return f"up to and including {as_of.removeprefix('t.o.m. ')}"
+    return as_of
+
+
 def consolidation(as_of: str, lang: str) -> str:
     """"t.o.m. SFS 2025:1472" → "i lydelse t.o.m. SFS 2025:1472"; other dates as a version."""
     if not as_of:
         return ""
     if as_of.startswith("t.o.m."):
-        return f"{strings(lang)['consolidated']} {as_of}"
+        return f"{strings(lang)['consolidated']} {as_of_text(as_of, lang)}"
     return f"{strings(lang)['version']}: {as_of}"
 
 
@@ -53,8 +60,9 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["code"] = code_spans
-    env.globals.update(consolidation=consolidation, status_text=status_text, clause_label=clause_label,
-                       binding_label=binding_label, permalink=permalink, lang_names=LANG_NAMES)
+    env.globals.update(consolidation=consolidation, as_of_text=as_of_text, status_text=status_text,
+                       clause_label=clause_label, binding_label=binding_label, permalink=permalink,
+                       lang_names=LANG_NAMES, say=say)
     return env
 
 
@@ -110,15 +118,17 @@ _SPAN = re.compile(r"(\d{1,7})-(\d{1,7})")
 
 
 def parse_spans(raw: str | None, length: int) -> list[tuple[int, int]]:
-    """``hl=10-42,50-80`` → sorted, merged spans clipped to the text (an empty list for none)."""
+    """``hl=10-42,50-80`` → sorted, merged spans clipped to the text (an empty list for none).
+
+    A malformed span is left out: a highlight is a courtesy of the link, and the page shows the
+    clause without it rather than an error."""
     if not raw:
         return []
     spans = []
     for part in raw.split(","):
         m = _SPAN.fullmatch(part.strip())
         if not m:
-            raise BadRequestError(f"hl={raw!r} is not a list of character spans.",
-                                  hint="Write spans as start-end, e.g. ?hl=0-120,200-260.")
+            continue
         a, b = min(int(m.group(1)), length), min(int(m.group(2)), length)
         if b > a:
             spans.append((a, b))

@@ -59,7 +59,7 @@ class RateLimitError(VagvisareError):
     status_code = 429
 
     def __init__(self, message: str, *, hint: str | None = None, retry_after: int = 60) -> None:
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, code="rate_limited", details={"seconds": max(1, retry_after)})
         self.headers = {"Retry-After": str(max(1, retry_after))}
 
 
@@ -112,15 +112,20 @@ class Csrf:
         return self.new_token(), True
 
     async def verify(self, request: Request) -> None:
-        origin = request.headers.get("origin")
-        if origin is not None and urlsplit(origin).netloc != request.headers.get("host", ""):
-            raise CsrfError("This form was sent from another site.", hint="Use the form on this site.")
-        cookie = request.cookies.get(CSRF_COOKIE)
         sent = request.headers.get(CSRF_HEADER)
         if sent is None:
             form = await request.form()
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
+        self.check(request, sent)
+
+    def check(self, request: Request, sent: str | None) -> None:
+        """The post's token (``sent``: the header's, else the form field's) against the cookie."""
+        sent = request.headers.get(CSRF_HEADER) or sent
+        origin = request.headers.get("origin")
+        if origin is not None and urlsplit(origin).netloc != request.headers.get("host", ""):
+            raise CsrfError("This form was sent from another site.", hint="Use the form on this site.")
+        cookie = request.cookies.get(CSRF_COOKIE)
         if not (self.valid(cookie) and sent and hmac.compare_digest(str(cookie), sent)):
             raise CsrfError("The form has expired or was not sent from this site.",
                             hint="Reload the page and send it again.")

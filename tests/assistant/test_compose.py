@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from assistant.compose import ELLIPSIS, binding_label, label_en, lead_phrase, permalink, phrase
+from assistant.leads import load_leads
 from assistant.qtype import TYPES
 from core.records import Clause
 from core.sources import Source
@@ -61,7 +62,7 @@ def _phrase_patterns() -> list[re.Pattern[str]]:
 
     out = []
     for lang in ("sv", "en"):
-        for qtype in (*TYPES, "reference"):
+        for qtype in (*TYPES, "reference", *(lead for _, lead, _ in load_leads())):
             out.append(pattern(lead_phrase(qtype, lang, *sentinels[:3])))
         out.append(pattern(phrase("also", lang, *sentinels[:3])))
         for name in ("in_swedish", "abstain", "possibly_related", "related_heading", "sources_heading", "privacy",

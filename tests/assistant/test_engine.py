@@ -33,7 +33,9 @@ def test_explicit_reference_goes_straight_to_the_clause(real_assistant) -> None:
 def test_english_question_is_answered_in_english_quoting_swedish(real_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = real_assistant.answer("Who has to undergo security vetting under the Protective Security Act?")
     assert answer.lang == "en" and not answer.abstained
-    assert answer.text.startswith(("According to", "Who is responsible", "What applies", "How and when"))
+    assert answer.text.startswith(("According to", "Who is responsible", "What applies", "How it is done",
+                                    "When and for how long", "Who is covered", "What is required",
+                                    "What is allowed"))
     assert "quoted in the original Swedish" in answer.text
     assert "sfs-2018-585#3:1" in [c.clause_id for c in answer.citations[:2]]
 

@@ -20,7 +20,7 @@ def test_every_command_is_listed_once_and_after_the_command_it_belongs_to() -> N
 
 def test_the_top_level_commands_in_the_order_of_help() -> None:
     top = [c.path[0] for c in COMMANDS if len(c.path) == 1]
-    assert top == ["ingest", "sources", "bank", "settings", "ask", "serve", "bench", "eval"]
+    assert top == ["ingest", "sources", "bank", "settings", "ask", "feedback", "serve", "bench", "eval"]
 
 
 @pytest.mark.parametrize(("argv", "path"), [

@@ -77,17 +77,21 @@ def test_empty_question_gets_a_clear_422_in_the_form(client: TestClient) -> None
     r = ask(client, "   ")
     assert r.status_code == 422
     assert r.headers["hx-retarget"] == "#ask-error", "htmx shows the error beside the question box"
-    assert "The question is empty." in r.text and "<html" not in r.text
+    assert "Skriv en fråga först." in r.text and "<html" not in r.text, "said in the page's language"
     r = ask(client, "", htmx=False)
     assert r.status_code == 422
-    assert '<form id="ask"' in r.text and "The question is empty." in r.text, "no JS: page + error"
+    assert '<form id="ask"' in r.text and "Skriv en fråga först." in r.text, "no JS: page + error"
+    client.cookies.set("vv_lang", "en")
+    r = ask(client, "   ")
+    assert r.status_code == 422 and "Write a question first." in r.text, "an English page says it in English"
 
 
 def test_overlong_question_gets_422_and_is_kept_for_editing(client: TestClient) -> None:
     r = ask(client, "säkerhetsskydd " * 100, htmx=False)
     assert r.status_code == 422
-    assert "the limit is 1000" in r.text
+    assert "1\u00a0500 av högst 1\u00a0000 tecken" in r.text, "the count, not a silent cut"
     assert "säkerhetsskydd säkerhetsskydd" in r.text, "the question is put back in the box to shorten it"
+    assert "maxlength" not in r.text.split('id="question"')[1].split(">")[0], "the box never cuts a paste short"
 
 
 def test_unknown_filters_get_422(client: TestClient) -> None:
@@ -138,12 +142,17 @@ def test_feedback_is_stored_with_question_answer_citations_and_version(client: T
 def test_feedback_without_js_and_bad_feedback(client: TestClient) -> None:
     fragment = ask(client, QUESTION).text
     share_id = re.search(r'name="share_id" value="([\w-]+)"', fragment).group(1)  # type: ignore[union-attr]
-    r = client.post("/feedback", data={"csrf": csrf_token(client), "share_id": share_id, "rating": "up"})
-    assert r.status_code == 200 and "<html" in r.text and f"/#m-{share_id}" in r.text
     r = client.post("/feedback", data={"csrf": csrf_token(client), "share_id": share_id,
                                        "wrong_clause_id": "sfs-2018-585#9:99"},
                     headers={"HX-Request": "true", "HX-Trigger": f"fb-{share_id}"})
     assert r.status_code == 422 and r.headers["hx-retarget"] == f"#fb-{share_id}-error"
+    r = client.post("/feedback", data={"csrf": csrf_token(client), "share_id": share_id, "rating": "up"})
+    assert r.status_code == 200 and "<html" in r.text and f"/#m-{share_id}" in r.text, \
+        "refused feedback does not use up the answer's vote"
+    r = client.post("/feedback", data={"csrf": csrf_token(client), "share_id": share_id, "rating": "down"},
+                    headers={"HX-Request": "true", "HX-Trigger": f"fb-{share_id}"})
+    assert r.status_code == 409 and "redan lämnat återkoppling" in r.text, "one vote per answer, on the server"
+    assert "Återkoppling lämnad" in client.get("/").text, "the page shows the vote as given after a reload"
     r = client.post("/feedback", data={"csrf": csrf_token(client), "share_id": "nope"})
     assert r.status_code == 404
 
@@ -154,7 +163,8 @@ def test_share_link_reproduces_the_answer_read_only(client: TestClient, app) -> 
     with TestClient(app) as stranger:  # no cookies: anyone with the link
         page = stranger.get(f"/s/{share_id}")
     assert page.status_code == 200
-    answer_html = re.search(r'<div class="message__answer">(.*?)</div>\s*<aside', fragment, re.S).group(1)  # type: ignore[union-attr]
+    answer_html = re.search(r'<div class="message__answer">(.*?)</div>\s*<details class="evidence"', fragment,
+                            re.S).group(1)  # type: ignore[union-attr]
     assert answer_html in page.text, "the shared page shows the stored answer exactly"
     assert 'name="rating"' not in page.text, "a shared answer is read-only"
     assert stranger.get("/s/no-such-link").status_code == 404

@@ -89,4 +89,5 @@ def test_page_weight_of_the_chat_is_under_100_kb(client: TestClient) -> None:
     total = len(html) + sum(len(client.get(a).content) for a in assets)
     assert {"/static/app.css", "/static/app.js", "/static/vendor/htmx.min.js"} <= set(assets)
     assert total <= 100_000, f"/ with its CSS and JS weighs {total} bytes; the budget is 100 kB"
-    assert (STATIC / "app.js").stat().st_size < 10_000 and (STATIC / "app.css").stat().st_size < 12_000
+    # app.js keeps the ask form's refusals in the page's words (issue 12): 14 kB
+    assert (STATIC / "app.js").stat().st_size < 14_000 and (STATIC / "app.css").stat().st_size < 12_000

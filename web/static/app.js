@@ -20,15 +20,123 @@
     if (e.key === "Escape") { hideTip(); }
   });
 
-  document.addEventListener("htmx:afterRequest", function (e) {
-    var form = e.detail.elt;
-    if (!form || form.id !== "ask" || !e.detail.successful) { return; }
-    var q = document.getElementById("question");
+  // ---- The ask form never loses a question: every refusal says why (in the page's language) and keeps the text.
+  var askForm = document.getElementById("ask");
+  var box = document.getElementById("question");
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, k) { return values[k] !== undefined ? values[k] : m; });
+  }
+  function formatCount(n) {
+    var lang = askForm ? askForm.getAttribute("data-lang") : "sv";
+    return n.toLocaleString(lang === "en" ? "en-GB" : "sv-SE");
+  }
+  function showAskError(text) {
+    var err = document.getElementById("ask-error");
+    if (err) { err.textContent = ""; var p = document.createElement("p"); var s = document.createElement("strong");
+      s.textContent = text; p.appendChild(s); err.appendChild(p); }
+    if (box) { box.setAttribute("aria-invalid", "true"); }
+  }
+  function clearAskError() {
     var err = document.getElementById("ask-error");
     if (err) { err.textContent = ""; }
-    if (q) { q.value = ""; q.removeAttribute("aria-invalid"); q.focus(); }
+    if (box) { box.removeAttribute("aria-invalid"); }
+  }
+  function maxChars() { return askForm ? parseInt(askForm.getAttribute("data-max-chars"), 10) || 0 : 0; }
+  // The count under the box; over the limit it says so (the box never cuts a paste short).
+  function updateCount() {
+    var out = document.getElementById("question-count");
+    if (!out || !box) { return; }
+    var n = box.value.length, limit = maxChars();
+    if (n > limit * 0.8 || n > limit) {
+      out.textContent = fill(askForm.getAttribute("data-msg-count"), {length: formatCount(n), limit: formatCount(limit)});
+    } else { out.textContent = ""; }
+    out.classList.toggle("count--over", n > limit);
+  }
+  if (box) { box.addEventListener("input", updateCount); updateCount(); }
+  // Checked before sending: an empty question or one over the limit is refused here, with the count.
+  function refusedHere() {
+    if (!box) { return false; }
+    var n = box.value.length, limit = maxChars();
+    if (!box.value.trim()) { showAskError(askForm.getAttribute("data-msg-empty")); return true; }
+    if (limit && n > limit) {
+      showAskError(fill(askForm.getAttribute("data-msg-too-long"), {length: formatCount(n), limit: formatCount(limit)}));
+      return true;
+    }
+    return false;
+  }
+  document.addEventListener("htmx:confirm", function (e) {
+    if (e.detail.elt === askForm && refusedHere()) { e.preventDefault(); box.focus(); }
+  });
+  if (askForm) {
+    askForm.addEventListener("submit", function (e) { if (refusedHere()) { e.preventDefault(); box.focus(); } });
+  }
+
+  // A response that is not the answer: an expired form is renewed and sent again once, unnoticed; other
+  // refusals of our own server come with their message; anything else gets the page's own words.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var xhr = e.detail.xhr, elt = e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (!xhr || xhr.status < 400) { return; }
+    var renewed = xhr.getResponseHeader("X-CSRF-Token");
+    if (xhr.status === 403 && renewed && elt && elt.tagName === "FORM" && !elt.hasAttribute("data-resent")) {
+      e.detail.shouldSwap = false;
+      if (tokenMeta) { tokenMeta.content = renewed; }
+      var fields = document.querySelectorAll('input[name="csrf"]');
+      for (var i = 0; i < fields.length; i++) { fields[i].value = renewed; }
+      elt.setAttribute("data-resent", "");
+      var cfg = e.detail.requestConfig, values = {};
+      if (cfg.formData) { cfg.formData.forEach(function (v, k) { values[k] = v; }); }
+      values.csrf = renewed;
+      setTimeout(function () { htmx.ajax(cfg.verb.toUpperCase(), cfg.path, {source: elt, values: values}); }, 0);
+      return;
+    }
+    if (elt && elt.hasAttribute("data-resent")) { elt.removeAttribute("data-resent"); }
+    if (xhr.getResponseHeader("HX-Retarget")) { return; }  // our own message, in the form's alert region
+    e.detail.shouldSwap = false;
+    if (elt === askForm) {
+      if (xhr.status === 429) {
+        var wait = parseInt(xhr.getResponseHeader("Retry-After") || "", 10) || 60;
+        showAskError(fill(askForm.getAttribute("data-msg-wait"), {seconds: formatCount(wait)}));
+      } else if (xhr.status === 413) {
+        showAskError(askForm.getAttribute("data-msg-too-large"));
+      } else {
+        showAskError(fill(askForm.getAttribute("data-msg-server"), {status: xhr.status}));
+      }
+    }
+  });
+  document.addEventListener("htmx:sendError", function (e) {
+    if (e.detail.elt === askForm) { showAskError(askForm.getAttribute("data-msg-network")); }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail.elt;
+    var xhr = e.detail.xhr;
+    if (!form || !xhr || xhr.status < 200 || xhr.status >= 300) { return; }
+    if (form.hasAttribute("data-resent")) { form.removeAttribute("data-resent"); }
+    if (form.id !== "ask") { return; }
+    clearAskError();
+    if (box) { box.value = ""; updateCount(); box.focus(); }
+    var alone = form.querySelector('input[name="standalone"]');
+    if (alone) { alone.value = ""; }
     var all = document.querySelectorAll("#conversation .message");
     if (all.length) { all[all.length - 1].scrollIntoView({block: "start"}); }
+  });
+
+  // Example questions and "ask it as a question of its own" send at once (without script they fill the box).
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a[data-ask]");
+    if (!a || !askForm || !box) { return; }
+    e.preventDefault();
+    box.value = a.getAttribute("data-ask");
+    var alone = askForm.querySelector('input[name="standalone"]');
+    if (alone) { alone.value = a.hasAttribute("data-standalone") ? "1" : ""; }
+    updateCount();
+    askForm.requestSubmit();
+  });
+
+  // After a vote the thanks takes the focus, so keyboard and screen-reader users hear it.
+  document.addEventListener("htmx:afterSwap", function () {
+    var thanks = document.querySelector(".feedback--done[data-new]");
+    if (thanks) { thanks.removeAttribute("data-new"); thanks.focus(); }
   });
 
   // Buttons that need script are hidden in the HTML and shown here.
@@ -68,7 +176,7 @@
   // Hovering or focusing a citation marker [n] previews the quoted clause from the evidence panel.
   var tip = document.createElement("div");
   tip.id = "cite-tip"; tip.setAttribute("role", "tooltip"); tip.hidden = true;
-  body.appendChild(tip);
+  (document.getElementById("main") || body).appendChild(tip);  // inside a landmark, as every content is
   var current = null;
   function showTip(a) {
     var message = a.closest(".message");
