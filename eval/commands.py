@@ -207,7 +207,7 @@ def _from_feedback(args: argparse.Namespace, settings: Settings) -> int:
     if args.out and args.out.exists() and args.out.suffix in (".yaml", ".yml"):
         require_tunable([load_suite(args.out)], "write feedback drafts")  # drafts never enter a sealed suite
     known = [c.question for s in load_suites(sorted(SUITES_DIR.glob("*.yaml"))) for c in s.cases]
-    drafts = drafts_from_feedback(Store(settings.data_dir).feedback(), known)
+    drafts = drafts_from_feedback(Store(settings.data_dir, settings.database_url).feedback(), known)
     text = to_yaml(drafts)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -7,6 +7,7 @@ and ``/healthz`` say what is missing and which command fixes it (``vagvisare ing
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -67,9 +68,12 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, superv
     app.state.settings = settings
     app.state.assistant = assistant
     app.state.load_error = None
-    app.state.store = Store(settings.data_dir)
+    app.state.store = Store(settings.data_dir, settings.database_url)
     app.state.review = Review(app.state.store)
-    app.state.csrf = Csrf(load_secret(settings.data_dir))
+    # replicas on one database sign with one secret, so a form or session from one is good on all
+    secret = (app.state.store.secret("web", lambda: secrets.token_bytes(32)) if app.state.store.multi_server
+              else load_secret(settings.data_dir))
+    app.state.csrf = Csrf(secret)
     app.state.limiter = RateLimiter(settings.rate_limit)
     app.state.reload_lock = threading.Lock()
     app.state.supervised = supervised
