@@ -160,6 +160,19 @@ class Review:
             raise
 
 
+def parse_since(text: str) -> str:
+    """``since`` of a listing as the stored times are written (UTC, ISO 8601), so that they compare as text:
+    a date (``2026-12-01``, from its start) or a date and time (with an offset, else UTC)."""
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadRequestError(f"since = {text!r} is not a date or time.",
+                              hint="Use ISO 8601: 2026-12-01 or 2026-12-01T08:00:00+01:00.") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+
+
 def draft_entry(item: ReviewItem, relevant: str = "") -> str:
     """One eval draft for a feedback item, in the suite format of ``vagvisare eval from-feedback`` (its header
     included); ``relevant``: the clause it should have cited, when the reviewer names it."""

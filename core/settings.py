@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -179,6 +180,12 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         raise ConfigError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024.")
     if settings.max_question_chars < 10:
         raise ConfigError(f"{PREFIX}MAX_QUESTION_CHARS must be at least 10.")
+    for proxy in filter(None, (p.strip() for p in settings.trusted_proxies.split(","))):
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(f"{PREFIX}TRUSTED_PROXIES: {proxy!r} is not an address or network.",
+                              hint="Give addresses or networks, comma-separated: 10.0.0.5,10.1.0.0/16.") from None
     if settings.index_poll < 0:
         raise ConfigError(f"{PREFIX}INDEX_POLL must be 0 (admin reload only) or a number of seconds.")
     if settings.log_format not in ("text", "json"):

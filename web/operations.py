@@ -1,0 +1,44 @@
+"""Operations: ``/readyz`` (may this replica take traffic?) and ``/metrics`` (Prometheus text format).
+
+``/healthz`` (in :mod:`web.api`) says whether the process is alive and which index it serves; ``/readyz``
+says whether it can answer now: an index loaded and the database reachable. Both answer at once, on the
+event loop or a thread of their own, even when every request thread is busy.
+"""
+
+from __future__ import annotations
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from core.errors import VagvisareError
+from web.metrics import CONTENT_TYPE
+
+router = APIRouter(tags=["health"])
+_PINGS = anyio.CapacityLimiter(2)  # the database check never waits behind the request threads
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    """200 when an index is loaded and the database answers; 503 with the reasons otherwise."""
+    state = request.app.state
+    problems = []
+    if state.assistant is None:
+        error = state.load_error
+        problems.append(getattr(error, "message", None) or "The index is still loading.")
+    try:
+        with anyio.fail_after(5):
+            await anyio.to_thread.run_sync(state.store.db.ping, limiter=_PINGS)
+    except VagvisareError as exc:
+        problems.append(exc.message)
+    except TimeoutError:
+        problems.append("The database did not answer within 5 s.")
+    if problems:
+        return JSONResponse({"status": "not-ready", "problems": problems}, status_code=503)
+    return JSONResponse({"status": "ready", "index_version": state.assistant.index_version,
+                         "database": state.store.db.dialect})
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    return Response(request.app.state.metrics.text(), media_type=CONTENT_TYPE)
