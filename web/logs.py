@@ -19,7 +19,8 @@ from typing import Any
 from core.settings import Settings
 
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName",
+                                                                       "color_message"}  # uvicorn's, with ANSI
 
 
 class RequestContext(logging.Filter):

@@ -209,3 +209,21 @@ def test_a_replica_swaps_in_a_published_index_and_keeps_the_old_one_if_the_new_i
             swap_in(published.index_dir, good)
         follow(app)
         assert "published" not in client.get("/healthz").json(), "recovered: the good one is served again"
+
+
+def test_a_served_replica_with_json_logs_writes_only_json_and_no_question(small_settings: Settings,
+                                                                         tmp_path: Path) -> None:
+    from live_server import LiveServer
+
+    settings = small_settings.replace(data_dir=tmp_path / "data")
+    log = tmp_path / "server.log"
+    with LiveServer(settings, log, log_format="json", log_level="INFO", index_poll=0) as server:
+        import httpx
+
+        r = httpx.get(server.url + "/", params={"q": "Hemlig fråga om Anna"})
+        assert r.status_code == 200
+        httpx.post(server.url + "/api/ask", json={"question": "Hemlig fråga om Anna"})
+    lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # raises on any line that is not JSON
+    assert any(rec.get("request_id") == r.headers["x-request-id"] and rec.get("route") == "/" for rec in records)
+    assert "Hemlig" not in log.read_text(encoding="utf-8"), "no question text in the logs (personal data)"
