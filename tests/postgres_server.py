@@ -56,11 +56,19 @@ class PostgresServer:
         done = self._run("initdb", "-D", str(self.data), "-U", self.user, "-A", "trust", "-E", "UTF8",
                          "--no-instructions", "--no-sync")
         assert done.returncode == 0, f"initdb failed: {done.stdout}{done.stderr}"
+        return self._start()
+
+    def _start(self) -> PostgresServer:
         options = f"-p {self.port} -k {self.base} -h 127.0.0.1 -c fsync=on -c max_connections=200"
         done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.base / "server.log"), "-o", options,
                          "-w", "-t", "60", "start")
         assert done.returncode == 0, f"pg_ctl start failed: {done.stdout}{done.stderr}{self.log()}"
         return self
+
+    def restart(self) -> None:
+        """Stop (every connection cut) and start again on the same port."""
+        self.stop()
+        self._start()
 
     def log(self) -> str:
         path = self.base / "server.log"

@@ -164,3 +164,21 @@ def test_a_sqlite_file_from_before_migrations_is_adopted(tmp_path: Path) -> None
     store = Store(tmp_path)
     assert store.has_conversation("c1") and schema_version(store.db) == LATEST
     assert store.add_message("c1", "Vem?", ANSWER).conversation_id == "c1"
+
+
+def test_a_restarted_postgresql_is_reconnected_to(postgres, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store = Store(tmp_path, postgres.new_database())
+    try:
+        cid = store.new_conversation()
+        postgres.restart()  # every pooled connection is now broken
+        outcomes = []
+        for n in range(4):
+            try:
+                store.add_message(cid, f"fråga {n}", ANSWER)
+                outcomes.append("ok")
+            except DatabaseError:
+                outcomes.append("failed")
+        assert outcomes == ["ok"] * 4, f"a broken connection is checked and replaced, never handed out: {outcomes}"
+        assert len(store.messages(cid)) == outcomes.count("ok")
+    finally:
+        store.close()
