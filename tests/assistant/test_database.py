@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,7 @@ def test_conversations_share_links_and_feedback_round_trip(tmp_path: Path, datab
         with pytest.raises(NotFoundError):
             store.add_message("no-such-conversation", "?", ANSWER)
         fid = store.add_message_feedback(first, rating="down", wrong_clause_id="sfs-2018-585#3:1", comment="fel")
+        time.sleep(0.01)  # times are kept to the millisecond: the next one is later
         later = store.add_answer_feedback("Who?", ANSWER, rating="up")
         assert [f.id for f in store.feedback()] == [fid, later]
         newest = store.feedback()[-1].created_at
