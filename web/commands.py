@@ -50,7 +50,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # resets in 2,000 answers to 64 clients; docs/benchmark.md).
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": settings.log_level.lower(),
                                "proxy_headers": True, "server_header": False, "timeout_keep_alive": KEEP_ALIVE_S,
-                               # X-Forwarded-For/-Proto believed only from these (uvicorn's default: 127.0.0.1)
+                               # X-Forwarded-For/-Proto believed only from these (none by default; uvicorn on
+                               # its own would believe 127.0.0.1)
                                "forwarded_allow_ips": settings.trusted_proxies}
     if settings.log_format == "json":
         from web.logs import configure
