@@ -184,3 +184,27 @@ def test_a_restarted_postgresql_is_reconnected_to(postgres, tmp_path: Path) -> N
         assert len(store.messages(cid)) == outcomes.count("ok")
     finally:
         store.close()
+
+
+def test_servers_starting_together_migrate_once(tmp_path: Path, database_url: str) -> None:
+    url = database_url
+    applied: list[list[int]] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            db = open_database(tmp_path, url)
+            try:
+                applied.append(migrate(db))
+            finally:
+                db.close()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert sorted(applied, key=len) == [[], [], [], [m.version for m in MIGRATIONS]], "one applies, three find it done"
