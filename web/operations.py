@@ -15,20 +15,21 @@ from core.errors import VagvisareError
 from web.metrics import CONTENT_TYPE
 
 router = APIRouter(tags=["health"])
-_PINGS = anyio.CapacityLimiter(2)  # the database check never waits behind the request threads
 
 
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
     """200 when an index is loaded and the database answers; 503 with the reasons otherwise."""
     state = request.app.state
+    if getattr(state, "ping_limiter", None) is None:  # made on the app's event loop; never behind request threads
+        state.ping_limiter = anyio.CapacityLimiter(2)
     problems = []
     if state.assistant is None:
         error = state.load_error
         problems.append(getattr(error, "message", None) or "The index is still loading.")
     try:
         with anyio.fail_after(5):
-            await anyio.to_thread.run_sync(state.store.db.ping, limiter=_PINGS)
+            await anyio.to_thread.run_sync(state.store.db.ping, limiter=state.ping_limiter)
     except VagvisareError as exc:
         problems.append(exc.message)
     except TimeoutError:
