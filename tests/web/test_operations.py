@@ -227,3 +227,19 @@ def test_a_served_replica_with_json_logs_writes_only_json_and_no_question(small_
     records = [json.loads(line) for line in lines]  # raises on any line that is not JSON
     assert any(rec.get("request_id") == r.headers["x-request-id"] and rec.get("route") == "/" for rec in records)
     assert "Hemlig" not in log.read_text(encoding="utf-8"), "no question text in the logs (personal data)"
+
+
+def test_questions_waiting_for_the_model_are_read_from_the_batching_queue() -> None:
+    import queue
+    from types import SimpleNamespace
+
+    from web.metrics import Metrics
+
+    waiting: queue.SimpleQueue[str] = queue.SimpleQueue()
+    for q in ("a", "b", "c"):
+        waiting.put(q)
+    bot = SimpleNamespace(index_version="v7", embedder=SimpleNamespace(_queue=waiting))
+    state = SimpleNamespace(assistant=bot, store=SimpleNamespace(db=SimpleNamespace(errors=2)))
+    text = Metrics(SimpleNamespace(state=state)).text().decode()  # type: ignore[arg-type]
+    assert "vagvisare_questions_waiting 3.0" in text and "vagvisare_database_errors_total 2.0" in text
+    assert 'vagvisare_index_info{version="v7"} 1.0' in text and "vagvisare_index_loaded 1.0" in text
