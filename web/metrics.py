@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from assistant.records import Answer
 
-log = logging.getLogger("vagvisare.access")
+log = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")

@@ -100,16 +100,18 @@ def test_json_logs_carry_the_request_id_and_no_question_unless_allowed(
     h = handler(settings)
     assert isinstance(h, logging.StreamHandler)
     h.setStream(out)
-    root = logging.getLogger()
+    root, ours = logging.getLogger(), logging.getLogger("web")  # the command line sets "web"'s level
     root.addHandler(h)
-    level = root.level
+    levels = root.level, ours.level
     root.setLevel(logging.INFO)
+    ours.setLevel(logging.INFO)
     try:
         with TestClient(create_app(settings, assistant=small_assistant)) as client:
             r = client.post("/api/ask", json={"question": "Vem ska säkerhetsprövas enligt lagen?"})
     finally:
         root.removeHandler(h)
-        root.setLevel(level)
+        root.setLevel(levels[0])
+        ours.setLevel(levels[1])
     lines = [json.loads(line) for line in out.getvalue().splitlines()]  # every line is one JSON object
     rid = r.headers["x-request-id"]
     mine = [line for line in lines if line.get("request_id") == rid]
