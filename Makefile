@@ -11,7 +11,7 @@ HTMX   := web/static/vendor/htmx.min.js
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup python-deps browser assets index run serve test test-fast lint bench clean
+.PHONY: setup python-deps browser postgres assets index run serve test test-fast lint bench clean
 
 setup: python-deps assets
 
@@ -40,6 +40,12 @@ browser:
 	  (echo "setup: installing chromium for the browser tests" && \
 	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
 
+# The store's tests run on SQLite and on a real PostgreSQL, which they start themselves (tests/postgres_server.py).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+	  (echo "setup: installing postgresql for the database tests" && \
+	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+
 index: setup
 	@$(BIN)/vagvisare ingest
 
@@ -62,7 +68,7 @@ serve: setup $(ADMIN_TOKEN_FILE)
 	@VAGVISARE_ADMIN_TOKEN="$${VAGVISARE_ADMIN_TOKEN:-$$(cat $(ADMIN_TOKEN_FILE))}" \
 	  $(BIN)/vagvisare serve --host $(HOST) --port $(PORT)
 
-test: lint browser
+test: lint browser postgres
 	@$(BIN)/python -m pytest
 
 test-fast: setup

@@ -63,7 +63,7 @@ def _feedback_list(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.feedback import Store
     from assistant.review import Review
 
-    items = Review(Store(settings.data_dir)).items(include_done=args.all, rating=args.rating,
+    items = Review(Store(settings.data_dir, settings.database_url)).items(include_done=args.all, rating=args.rating,
                                                    wrong_only=args.wrong_citation)
     if args.json:
         print_json([i.to_dict() for i in items])

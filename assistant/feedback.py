@@ -1,7 +1,9 @@
-"""Conversations and feedback, kept in SQLite (WAL) under ``VAGVISARE_DATA_DIR``.
+"""Conversations and feedback: in SQLite (WAL) under ``VAGVISARE_DATA_DIR``, or in the PostgreSQL
+database that ``VAGVISARE_DATABASE_URL`` names, which several servers share (:mod:`assistant.database`).
 
 Every write is one committed transaction, so a row that was acknowledged survives a
 crash of the server. Questions arrive here already masked (see :mod:`assistant.privacy`).
+The schema is made and migrated when the store opens (:mod:`assistant.migrations`).
 """
 
 from __future__ import annotations
@@ -9,32 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-import sqlite3
-import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.database import Database, Row, open_database
+from assistant.migrations import migrate
 from assistant.privacy import mask
 from core.errors import BadRequestError, NotFoundError
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY, created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS messages (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL REFERENCES conversations(id),
-    created_at TEXT NOT NULL, question TEXT NOT NULL, lang TEXT, answer TEXT NOT NULL,
-    share_id TEXT UNIQUE NOT NULL, index_version TEXT, filters TEXT
-);
-CREATE INDEX IF NOT EXISTS messages_conversation ON messages(conversation_id, id);
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, message_id INTEGER,
-    question TEXT NOT NULL, answer_text TEXT NOT NULL, citations TEXT NOT NULL, index_version TEXT,
-    rating TEXT, wrong_clause_id TEXT, comment TEXT
-);
-"""
 
 RATINGS = ("up", "down")
 MAX_COMMENT = 4000
@@ -72,46 +57,41 @@ class Feedback:
 
 
 class Store:
-    """One SQLite file; safe to share between threads (one connection per thread)."""
+    """The run-time state over one :class:`~assistant.database.Database`; safe to share between threads."""
 
-    def __init__(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = data_dir / "vagvisare.sqlite"
-        self._local = threading.local()
-        with self._db() as db:
-            db.executescript(_SCHEMA)
+    def __init__(self, data_dir: Path, database_url: str = "") -> None:
+        self.db: Database = open_database(data_dir, database_url)
+        self.multi_server = bool(database_url)  # in a database that other servers may use too
+        self.path: Path | None = getattr(self.db, "path", None)  # the SQLite file, if that is the backend
+        try:
+            migrate(self.db)
+        except BaseException:
+            self.db.close()
+            raise
 
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # an acknowledged row survives power loss, not only a crash
-            db.execute("PRAGMA busy_timeout=30000")
-            self._local.db = db
-        return db
+    def close(self) -> None:
+        self.db.close()
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> int:
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            cur = db.execute(sql, params)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return int(cur.lastrowid or 0)
+        return self.db.insert(sql, params)
+
+    def secret(self, name: str, make: Callable[[], bytes]) -> bytes:
+        """A secret every server of this database shares (made by ``make`` the first time)."""
+        with self.db.transaction() as tx:
+            tx.execute("INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT (name) DO NOTHING", (name, make().hex(), _now()))
+            row = tx.one("SELECT value FROM server_secrets WHERE name = ?", (name,))
+        assert row is not None, "inserted or kept in the same transaction"
+        return bytes.fromhex(row["value"])
 
     # ------------------------------------------------------------------ conversations
     def new_conversation(self) -> str:
         cid = secrets.token_urlsafe(16)
-        self._write("INSERT INTO conversations VALUES (?, ?)", (cid, _now()))
+        self.db.execute("INSERT INTO conversations (id, created_at) VALUES (?, ?)", (cid, _now()))
         return cid
 
     def has_conversation(self, conversation_id: str) -> bool:
-        row = self._db().execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-        return row is not None
+        return self.db.one("SELECT 1 AS one FROM conversations WHERE id = ?", (conversation_id,)) is not None
 
     def add_message(self, conversation_id: str, question: str, answer: dict[str, Any],
                     filters: dict[str, Any] | None = None) -> Message:
@@ -129,23 +109,23 @@ class Store:
                        answer.get("index_version", ""), filters or {})
 
     def messages(self, conversation_id: str) -> list[Message]:
-        rows = self._db().execute("SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,))
+        rows = self.db.query("SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,))
         return [self._message(r) for r in rows]
 
     def message(self, message_id: int) -> Message:
-        row = self._db().execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
+        row = self.db.one("SELECT * FROM messages WHERE id = ?", (message_id,))
         if row is None:
             raise NotFoundError(f"No message {message_id}.")
         return self._message(row)
 
     def shared(self, share_id: str) -> Message:
-        row = self._db().execute("SELECT * FROM messages WHERE share_id = ?", (share_id,)).fetchone()
+        row = self.db.one("SELECT * FROM messages WHERE share_id = ?", (share_id,))
         if row is None:
             raise NotFoundError("This share link does not exist.", hint="Ask the question again.")
         return self._message(row)
 
     @staticmethod
-    def _message(r: sqlite3.Row) -> Message:
+    def _message(r: Row) -> Message:
         return Message(r["id"], r["conversation_id"], r["created_at"], r["question"], r["lang"] or "",
                        json.loads(r["answer"]), r["share_id"], r["index_version"] or "",
                        json.loads(r["filters"] or "{}"))
@@ -186,8 +166,12 @@ class Store:
         return self.add_answer_feedback(message.question, message.answer, rating=rating,
                                         wrong_clause_id=wrong_clause_id, comment=comment, message_id=message.id)
 
-    def feedback(self) -> list[Feedback]:
-        rows = self._db().execute("SELECT * FROM feedback ORDER BY id")
+    def feedback(self, *, since: str | None = None) -> list[Feedback]:
+        """Every feedback row, oldest first (``since``: only rows created at or after this ISO time)."""
+        if since:
+            rows = self.db.query("SELECT * FROM feedback WHERE created_at >= ? ORDER BY id", (since,))
+        else:
+            rows = self.db.query("SELECT * FROM feedback ORDER BY id")
         return [Feedback(r["id"], r["created_at"], r["message_id"], r["question"], r["answer_text"],
                          json.loads(r["citations"]), r["index_version"] or "", r["rating"], r["wrong_clause_id"],
                          r["comment"] or "") for r in rows]

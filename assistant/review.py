@@ -25,14 +25,6 @@ from assistant.feedback import Feedback, Message, Store
 from core.errors import BadRequestError, NotFoundError, VagvisareError
 from core.language import detect_language
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback_review (
-    feedback_id INTEGER PRIMARY KEY, done_at TEXT NOT NULL, action TEXT NOT NULL, detail TEXT
-);
-CREATE TABLE IF NOT EXISTS feedback_once (
-    message_id INTEGER PRIMARY KEY, created_at TEXT NOT NULL
-);
-"""
 ACTIONS = ("done", "bank", "draft")
 RATINGS = ("up", "down")
 
@@ -75,23 +67,22 @@ class ReviewItem:
 
 
 class Review:
-    """The review state over a :class:`~assistant.feedback.Store` (its own tables, the store's connection)."""
+    """The review state over a :class:`~assistant.feedback.Store` (its own tables, made by the store's
+    migrations, :mod:`assistant.migrations`)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        with store._db() as db:
-            db.executescript(_SCHEMA)
+        self.db = store.db
 
     def items(self, *, include_done: bool = True, rating: str | None = None, wrong_only: bool = False,
               since: str | None = None) -> list[ReviewItem]:
         """Feedback, newest first: open items before done ones."""
         if rating is not None and rating not in RATINGS:
             raise BadRequestError(f"rating = {rating!r} is not valid.", hint="Use 'up' or 'down'.")
-        state = {r["feedback_id"]: r for r in self.store._db().execute("SELECT * FROM feedback_review")}
+        state = {r["feedback_id"]: r for r in self.db.query("SELECT * FROM feedback_review")}
         out = []
-        for f in self.store.feedback():
-            if (rating and f.rating != rating) or (wrong_only and not f.wrong_clause_id) \
-                    or (since and f.created_at < since):
+        for f in self.store.feedback(since=since):
+            if (rating and f.rating != rating) or (wrong_only and not f.wrong_clause_id):
                 continue
             row = state.get(f.id)
             if row is not None and not include_done:
@@ -103,8 +94,7 @@ class Review:
     def item(self, feedback_id: int) -> ReviewItem:
         for f in self.store.feedback():
             if f.id == feedback_id:
-                row = self.store._db().execute("SELECT * FROM feedback_review WHERE feedback_id = ?",
-                                               (feedback_id,)).fetchone()
+                row = self.db.one("SELECT * FROM feedback_review WHERE feedback_id = ?", (feedback_id,))
                 return self._item(f, row)
         raise NotFoundError(f"No feedback #{feedback_id}.", hint="See /admin/feedback for the items.")
 
@@ -124,44 +114,40 @@ class Review:
         if action not in ACTIONS:
             raise BadRequestError(f"action = {action!r} is not known.", hint=f"Use one of {', '.join(ACTIONS)}.")
         self.item(feedback_id)  # exists
-        self.store._write("INSERT INTO feedback_review (feedback_id, done_at, action, detail) VALUES (?,?,?,?) "
-                          "ON CONFLICT(feedback_id) DO UPDATE SET done_at = excluded.done_at, "
-                          "action = excluded.action, detail = excluded.detail",
-                          (feedback_id, _now(), action, detail))
+        self.db.execute("INSERT INTO feedback_review (feedback_id, done_at, action, detail) VALUES (?,?,?,?) "
+                        "ON CONFLICT (feedback_id) DO UPDATE SET done_at = excluded.done_at, "
+                        "action = excluded.action, detail = excluded.detail",
+                        (feedback_id, _now(), action, detail))
         return self.item(feedback_id)
 
     def reopen(self, feedback_id: int) -> None:
-        self.store._write("DELETE FROM feedback_review WHERE feedback_id = ?", (feedback_id,))
+        self.db.execute("DELETE FROM feedback_review WHERE feedback_id = ?", (feedback_id,))
 
     # ------------------------------------------------------------------ one vote per answer
     def claim_vote(self, message: Message) -> bool:
-        """True the first time an answer of the chat gets feedback; False for every later try."""
-        db = self.store._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            taken = db.execute("SELECT 1 FROM feedback_once WHERE message_id = ?", (message.id,)).fetchone()
-            if taken is None:
-                taken = db.execute("SELECT 1 FROM feedback WHERE message_id = ?", (message.id,)).fetchone()
-                db.execute("INSERT INTO feedback_once VALUES (?, ?)", (message.id, _now()))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return taken is None
+        """True the first time an answer of the chat gets feedback; False for every later try.
+
+        The claim is the insert of the message's row into ``feedback_once``: of concurrent tries, on one
+        server or several, exactly one inserts it. Feedback stored before that table existed counts too."""
+        with self.db.transaction() as tx:
+            earlier = tx.one("SELECT 1 AS one FROM feedback WHERE message_id = ?", (message.id,))
+            claimed = tx.execute("INSERT INTO feedback_once (message_id, created_at) VALUES (?, ?) "
+                                 "ON CONFLICT (message_id) DO NOTHING", (message.id, _now()))
+        return earlier is None and claimed == 1
 
     def release_vote(self, message: Message) -> None:
         """Give the vote back (the feedback it was claimed for was refused as invalid)."""
-        self.store._write("DELETE FROM feedback_once WHERE message_id = ?", (message.id,))
+        self.db.execute("DELETE FROM feedback_once WHERE message_id = ?", (message.id,))
 
     def voted(self, message_ids: list[int]) -> set[int]:
         """Which of these answers already have their vote."""
         if not message_ids:
             return set()
         marks = ",".join("?" * len(message_ids))
-        rows = self.store._db().execute(
+        rows = self.db.query(
             f"SELECT message_id FROM feedback_once WHERE message_id IN ({marks}) UNION "
             f"SELECT message_id FROM feedback WHERE message_id IN ({marks})", (*message_ids, *message_ids))
-        return {int(r[0]) for r in rows}
+        return {int(r["message_id"]) for r in rows}
 
     def add_vote(self, message: Message, **feedback: Any) -> int:
         """The feedback of a chat answer, once: a second vote raises :class:`VoteTakenError`."""
@@ -172,6 +158,19 @@ class Review:
         except BaseException:
             self.release_vote(message)
             raise
+
+
+def parse_since(text: str) -> str:
+    """``since`` of a listing as the stored times are written (UTC, ISO 8601), so that they compare as text:
+    a date (``2026-12-01``, from its start) or a date and time (with an offset, else UTC)."""
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadRequestError(f"since = {text!r} is not a date or time.",
+                              hint="Use ISO 8601: 2026-12-01 or 2026-12-01T08:00:00+01:00.") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).isoformat(timespec="milliseconds")
 
 
 def draft_entry(item: ReviewItem, relevant: str = "") -> str:

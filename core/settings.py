@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -76,6 +77,16 @@ class Settings:
     )
     base_url: str = _s("", "Public base URL used in permalinks (empty: relative links).")
     log_level: str = _s("INFO", "Logging level of the CLI and the server.")
+    database_url: str = _s("", "Where conversations, feedback and share links are kept: empty for SQLite in the data "
+                               "directory; postgresql://user:password@host:5432/db for PostgreSQL, which several "
+                               "servers (replicas) share.")
+    trusted_proxies: str = _s("", "Comma-separated addresses or networks (CIDR) of reverse proxies whose "
+                                  "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none.")
+    index_poll: float = _s(30.0, "Seconds between checks for a newly published index (a new `vagvisare ingest`), "
+                                 "which is then loaded and swapped in; 0: only on POST /api/admin/reload.")
+    log_format: str = _s("text", "Server log lines as `text` or `json` (one object a line, with a request id).")
+    log_questions: bool = _s(False, "Whether the server's logs may contain the questions asked (personal data); "
+                                    "off by default.")
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -169,5 +180,15 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         raise ConfigError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024.")
     if settings.max_question_chars < 10:
         raise ConfigError(f"{PREFIX}MAX_QUESTION_CHARS must be at least 10.")
+    for proxy in filter(None, (p.strip() for p in settings.trusted_proxies.split(","))):
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(f"{PREFIX}TRUSTED_PROXIES: {proxy!r} is not an address or network.",
+                              hint="Give addresses or networks, comma-separated: 10.0.0.5,10.1.0.0/16.") from None
+    if settings.index_poll < 0:
+        raise ConfigError(f"{PREFIX}INDEX_POLL must be 0 (admin reload only) or a number of seconds.")
+    if settings.log_format not in ("text", "json"):
+        raise ConfigError(f"{PREFIX}LOG_FORMAT={settings.log_format!r} is not known.", hint="Use text or json.")
     settings.as_of_date()  # validates the date early
     return settings

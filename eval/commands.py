@@ -86,6 +86,12 @@ def _bench_arguments(b: argparse.ArgumentParser) -> None:
     b.add_argument("--out", type=Path, default=Path("docs"), help="where benchmark.json and benchmark.md go")
     b.add_argument("--work-dir", type=Path, default=Path("var/bench"),
                    help="the benchmark's own index and data (default var/bench)")
+    b.add_argument("--replicas", type=int, default=0, metavar="N",
+                   help="instead: one server on SQLite against N replicas sharing the database and the index "
+                        "(default level 32 clients; writes <out>/benchmark-replicas.json)")
+    b.add_argument("--database-url", default="", metavar="URL",
+                   help="with --replicas: the PostgreSQL the replicas share (default VAGVISARE_DATABASE_URL, "
+                        "else one SQLite file)")
 
 
 def _fmt(value: Any, kind: str) -> str:
@@ -207,7 +213,7 @@ def _from_feedback(args: argparse.Namespace, settings: Settings) -> int:
     if args.out and args.out.exists() and args.out.suffix in (".yaml", ".yml"):
         require_tunable([load_suite(args.out)], "write feedback drafts")  # drafts never enter a sealed suite
     known = [c.question for s in load_suites(sorted(SUITES_DIR.glob("*.yaml"))) for c in s.cases]
-    drafts = drafts_from_feedback(Store(settings.data_dir).feedback(), known)
+    drafts = drafts_from_feedback(Store(settings.data_dir, settings.database_url).feedback(), known)
     text = to_yaml(drafts)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
@@ -246,6 +252,13 @@ def _tune(args: argparse.Namespace, settings: Settings) -> int:
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
     from eval.bench import BenchOptions, run_benchmark
 
+    if args.replicas:
+        from eval.bench_replicas import run_replicas
+
+        options = BenchOptions.from_args(args)
+        if args.levels is None:
+            options.levels = [32]
+        return run_replicas(settings, options, args.replicas, args.database_url or settings.database_url)
     return run_benchmark(settings, BenchOptions.from_args(args))
 
 

@@ -92,3 +92,31 @@ def real_assistant(real_settings: Settings):  # type: ignore[no-untyped-def]
     from assistant.engine import Assistant
 
     return Assistant.load(real_settings)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A PostgreSQL server of the test session's own (see tests/postgres_server.py); skipped only when no
+    PostgreSQL binaries are installed (`make test` installs them)."""
+    import shutil
+    import tempfile
+
+    from postgres_server import PostgresServer, find_binaries
+
+    binaries = find_binaries()
+    if binaries is None:
+        pytest.skip("no PostgreSQL binaries (initdb, pg_ctl): apt-get install postgresql, or run `make test`")
+    server = PostgresServer(Path(tempfile.mkdtemp(prefix="vagvisare-pg-")), binaries).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(server.base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Run a test on both backends: "" (SQLite in the data directory) and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return ""
+    return str(request.getfixturevalue("postgres").new_database())

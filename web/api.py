@@ -87,6 +87,7 @@ def api_ask(request: Request, body: AskRequest) -> JSONResponse:
     """Answer a question with verbatim quotes and numbered citations, or abstain."""
     answer = loaded(request).answer(body.question, lang=body.lang, docs=body.docs, kinds=body.kinds,
                                     include_inactive=body.include_inactive, history=body.history)
+    request.app.state.metrics.answered(answer)
     return JSONResponse(answer.to_dict())
 
 
@@ -151,6 +152,9 @@ async def healthz(request: Request) -> JSONResponse:
                                                                                       "loading."),
                              "hint": getattr(error, "hint", None) or "Run `vagvisare ingest` first."},
                             status_code=503)
-    return JSONResponse({"status": "ok", "index_version": bot.index_version,
-                         "built_at": bot.index.manifest.get("built_at"),
-                         "documents": len(bot.index.documents), "clauses": len(bot.index.clauses)})
+    body = {"status": "ok", "index_version": bot.index_version, "built_at": bot.index.manifest.get("built_at"),
+            "documents": len(bot.index.documents), "clauses": len(bot.index.clauses)}
+    publication = getattr(request.app.state, "publication", None)
+    if publication is not None and publication.error:  # a newly published index this replica could not load
+        body["published"] = publication.to_dict()
+    return JSONResponse(body)

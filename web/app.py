@@ -7,6 +7,7 @@ and ``/healthz`` say what is missing and which command fixes it (``vagvisare ing
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,8 +22,11 @@ from assistant.feedback import Store
 from assistant.review import Review
 from core.errors import VagvisareError
 from core.settings import Settings, load_settings
-from web import admin, api, errors, pages, review
+from web import admin, api, errors, operations, pages, review
 from web.deps import close_assistant, load_assistant
+from web.logs import configure as configure_logs
+from web.metrics import Metrics, Observe
+from web.publication import Watcher
 from web.render import STATIC, static_version
 from web.security import BodyLimit, Csrf, RateLimiter, SecurityHeaders, check_admin_token, load_secret
 
@@ -58,7 +62,11 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, superv
                 # Keep running: /healthz says what is wrong (503), and an admin reload can recover.
                 log.error("serving without an index: %s", exc)
                 app.state.load_error = exc
+        # a replica follows the published index (web/publication.py); 0: only on an admin reload
+        watcher = Watcher(app, settings.index_poll).start() if settings.index_poll > 0 else None
         yield
+        if watcher is not None:
+            watcher.stop()
         if assistant is None:  # what the lifespan loaded, it stops
             close_assistant(app.state.assistant)
 
@@ -67,18 +75,25 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, superv
     app.state.settings = settings
     app.state.assistant = assistant
     app.state.load_error = None
-    app.state.store = Store(settings.data_dir)
+    app.state.store = Store(settings.data_dir, settings.database_url)
     app.state.review = Review(app.state.store)
-    app.state.csrf = Csrf(load_secret(settings.data_dir))
+    # replicas on one database sign with one secret, so a form or session from one is good on all
+    secret = (app.state.store.secret("web", lambda: secrets.token_bytes(32)) if app.state.store.multi_server
+              else load_secret(settings.data_dir))
+    app.state.csrf = Csrf(secret)
     app.state.limiter = RateLimiter(settings.rate_limit)
     app.state.reload_lock = threading.Lock()
     app.state.supervised = supervised
+    app.state.publication = None
+    app.state.metrics = Metrics(app)
     app.state.static_version = static_version()
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, respond=errors.too_large)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Observe, metrics=app.state.metrics, access_log=settings.log_format == "json")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(api.health)
+    app.include_router(operations.router)
     app.include_router(admin.router)
     app.include_router(review.router)
     app.include_router(pages.router)
@@ -90,4 +105,6 @@ def app_from_env() -> FastAPI:
     """For ``uvicorn --factory`` and several workers: settings from the environment."""
     settings = load_settings()
     check_admin_token(settings)
+    if settings.log_format == "json":
+        configure_logs(settings)  # a worker process of its own
     return create_app(settings, supervised=True)

@@ -49,7 +49,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # is not the side that closes a connection a client is about to reuse (with uvicorn's 5 s: two
     # resets in 2,000 answers to 64 clients; docs/benchmark.md).
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": settings.log_level.lower(),
-                               "proxy_headers": True, "server_header": False, "timeout_keep_alive": KEEP_ALIVE_S}
+                               "proxy_headers": True, "server_header": False, "timeout_keep_alive": KEEP_ALIVE_S,
+                               # X-Forwarded-For/-Proto believed only from these (none by default; uvicorn on
+                               # its own would believe 127.0.0.1)
+                               "forwarded_allow_ips": settings.trusted_proxies}
+    if settings.log_format == "json":
+        from web.logs import configure
+
+        configure(settings)  # JSON lines with request ids; uvicorn's access line (raw paths) off
+        options.update(log_config=None, access_log=False)
     if args.workers > 1:
         # Several processes need an import string; each worker reads the same environment. A
         # worker is ready once its index is loaded, which takes longer than uvicorn's default 5 s.

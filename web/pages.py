@@ -82,6 +82,7 @@ def ask(request: Request, question: Annotated[str, Form(max_length=HARD_LIMIT)] 
             raise
         return _chat(request, question=question, error=exc, status=exc.status_code, filters=filters,
                      headers=getattr(exc, "headers", None))
+    request.app.state.metrics.answered(answer)
     if new:
         conversation = db.new_conversation()
     message = db.add_message(str(conversation), question, answer.to_dict(), filters)

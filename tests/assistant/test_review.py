@@ -1,8 +1,12 @@
-"""Feedback review state: its own tables beside the store's, one vote per chat answer, drafts."""
+"""Feedback review state: its own tables beside the store's, one vote per chat answer, drafts.
+
+Each store test runs on both backends: SQLite in the data directory and a PostgreSQL database
+(the ``database_url`` fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,11 +21,21 @@ ANSWER = {"text": "Enligt säkerhetsskyddslagen … [1]", "html": "<div class=\"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data")
+def store(tmp_path: Path, database_url: str) -> Iterator[Store]:
+    s = Store(tmp_path / "data", database_url)
+    yield s
+    s.close()
 
 
-def test_items_show_the_answer_as_seen_and_record_what_was_done(store: Store) -> None:
+def _tables(store: Store) -> set[str]:
+    if store.db.dialect == "sqlite":
+        return {r["name"] for r in store.db.query("SELECT name FROM sqlite_master WHERE type='table'")}
+    return {r["table_name"] for r in store.db.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")}
+
+
+def test_items_show_the_answer_as_seen_and_record_what_was_done(store: Store, tmp_path: Path,
+                                                                database_url: str) -> None:
     review = Review(store)
     message = store.add_message(store.new_conversation(), "Vem ska säkerhetsprövas?", ANSWER)
     chat = review.add_vote(message, rating="down", wrong_clause_id="sfs-2018-585#3:3", comment="fel")
@@ -39,13 +53,15 @@ def test_items_show_the_answer_as_seen_and_record_what_was_done(store: Store) ->
     assert review.items()[-1].feedback.id == chat, "done items come after open ones"
     review.reopen(chat)
     assert not review.item(chat).done
-    assert Review(Store(store.path.parent)).item(api).feedback.rating == "up", "kept across a restart"
+    again = Store(tmp_path / "data", database_url)  # a new connection, as after a restart
+    assert Review(again).item(api).feedback.rating == "up", "kept across a restart"
+    again.close()
     with pytest.raises(BadRequestError):
         review.record(chat, "delete")
     with pytest.raises(NotFoundError):
         review.item(999)
-    assert {t[0] for t in store._db().execute("SELECT name FROM sqlite_master WHERE type='table'")} >= \
-        {"conversations", "messages", "feedback", "feedback_review", "feedback_once"}
+    assert _tables(store) >= {"conversations", "messages", "feedback", "feedback_review", "feedback_once",
+                              "schema_migrations"}
 
 
 def test_one_vote_per_answer_also_under_concurrent_posts(store: Store) -> None:

@@ -42,8 +42,8 @@ def free_port() -> int:
 
 class LiveServer:
     def __init__(self, settings: Settings, log: Path, *, workers: int = 1, **overrides: object) -> None:
-        self.env = settings_env(settings, admin_token=ADMIN_TOKEN, dev_mode=False, log_level="WARNING",
-                                **overrides)
+        self.env = settings_env(settings, **{"admin_token": ADMIN_TOKEN, "dev_mode": False, "log_level": "WARNING",
+                                             **overrides})
         self.workers = workers
         self.log = log
         self.port = free_port()
