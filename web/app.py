@@ -22,6 +22,7 @@ from assistant.review import Review
 from core.errors import VagvisareError
 from core.settings import Settings, load_settings
 from web import admin, api, errors, pages, review
+from web.admission import Admission
 from web.deps import close_assistant, load_assistant
 from web.render import STATIC, static_version
 from web.security import BodyLimit, Csrf, RateLimiter, SecurityHeaders, check_admin_token, load_secret
@@ -71,6 +72,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, superv
     app.state.review = Review(app.state.store)
     app.state.csrf = Csrf(load_secret(settings.data_dir))
     app.state.limiter = RateLimiter(settings.rate_limit)
+    app.state.admission = Admission.from_settings(settings)
     app.state.reload_lock = threading.Lock()
     app.state.supervised = supervised
     app.state.static_version = static_version()

@@ -50,7 +50,7 @@ def load_assistant(settings: Settings, previous: Assistant | None = None) -> Ass
     index = _damage_is_missing(settings, IndexData, directory)
     if previous is not None:
         return _damage_is_missing(settings, Assistant, settings, index, previous.embedder)
-    embedder = ProcessEmbedder(settings) if settings.query_process else load_embedder(settings)
+    embedder = ProcessEmbedder(settings) if settings.query_process else load_embedder(settings, serving=True)
     if settings.query_batch > 1:
         embedder = BatchingEmbedder(embedder, settings.query_batch)
     try:
@@ -89,5 +89,10 @@ async def verify_csrf(request: Request) -> None:
     await request.app.state.csrf.verify(request)
 
 
-def rate_limit(request: Request) -> None:
+async def rate_limit(request: Request) -> None:
+    """As a dependency: on the event loop (a check in memory), so it takes no turn in the thread pool."""
+    check_rate(request)
+
+
+def check_rate(request: Request) -> None:
     request.app.state.limiter.check(request.client.host if request.client else "unknown")

@@ -111,7 +111,7 @@ def _serve_model(settings: Settings, conn: Connection) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which closes the pipe
     try:
-        embedder = load_embedder(settings)
+        embedder = load_embedder(settings, serving=True)
     except VagvisareError as exc:
         conn.send(("error", (exc.message, exc.hint)))
         return
