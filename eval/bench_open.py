@@ -171,7 +171,7 @@ def run_open_loop(settings: Settings, options: OpenLoopOptions) -> dict[str, Any
     print("bench: one client", flush=True)
     single = one_client(env, work, random.Random(1).sample(shuffled, options.single))
     held = [lv["rate"] for lv in levels if lv["held"]]
-    words = [len(q.split()) for q in pool]
+    words = [float(len(q.split())) for q in pool]
     return {"started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "cpus": os.cpu_count(),
             "runtime": env.get("VAGVISARE_EMBEDDING_RUNTIME", "torch"), "index": str(settings.index_dir),
             "pool": {"questions": len(pool), "words_p10": _pct(words, 10), "words_p50": _pct(words, 50),
