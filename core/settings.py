@@ -42,9 +42,9 @@ class Settings:
         "or `hash:<dim>` (a deterministic test embedder).",
     )
     embedding_runtime: str = _s(
-        "torch", "How the bundled model runs: `torch` (sentence-transformers), `onnx` (ONNX Runtime, fp32) or "
-                 "`onnx-int8` (ONNX Runtime, int8 weights). The index records it: a change means `vagvisare ingest "
-                 "--rebuild` (docs/benchmark.md compares them).")
+        "onnx", "How the bundled model runs: `onnx` (ONNX Runtime, fp32: torch's vectors at twice the speed, and a "
+                "server without torch), `torch` (sentence-transformers) or `onnx-int8` (ONNX Runtime, int8 "
+                "weights). The index records it: a change means `vagvisare ingest --rebuild` (docs/benchmark.md).")
     embedding_threads: int = _s(1, "Threads the model uses for the server's questions (its concurrent requests are "
                                    "the parallelism); an ingest uses every core.")
     model_cache_dir: Path = _s(Path("var/models"), "Where the bundled model is converted to, once.")

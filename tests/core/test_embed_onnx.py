@@ -45,7 +45,7 @@ def test_the_export_is_reproducible_and_its_hashes_are_recorded(tmp_path: Path) 
 
 @pytest.mark.parametrize(("runtime", "closest"), [("onnx", 0.9999), ("onnx-int8", 0.97)])
 def test_vectors_and_windows_as_torch_makes_them(runtime: str, closest: float) -> None:
-    torch_e5 = load_embedder(_settings())
+    torch_e5 = load_embedder(_settings(embedding_runtime="torch"))
     onnx_e5 = load_embedder(_settings(embedding_runtime=runtime))
     assert isinstance(onnx_e5, OnnxEmbedder)
     for encode in ("encode_queries", "encode_passages", "encode_questions"):

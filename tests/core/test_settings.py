@@ -17,6 +17,7 @@ def test_defaults_are_those_of_the_design() -> None:
     assert s.corpus_dir == Path("../shared/corpus") and s.manifest == Path("corpus/sources.toml")
     assert s.index_dir == Path("var/index") and s.data_dir == Path("var/data")
     assert s.embedding_model == BUNDLED_MODEL, "the bundled multilingual-e5-small by default"
+    assert s.embedding_runtime == "onnx", "on ONNX Runtime fp32: torch's vectors, faster (docs/benchmark.md)"
     assert s.rate_limit == 120 and s.admin_token == "" and s.dev_mode is False
 
 
