@@ -68,6 +68,8 @@ async def _open_loop(url: str, questions: list[str], rate: float) -> tuple[list[
     results: list[dict[str, Any]] = []
     limits = httpx.Limits(max_connections=1000, max_keepalive_connections=200)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60.0) as http:
+        for warm in ("Vad är säkerhetsskydd?", "Who must be security vetted?", "Vad gäller för forskningssamarbete?"):
+            await http.post("/api/ask", json={"question": warm})  # not in the pool's first words; not measured
         started = time.perf_counter()
 
         async def one(i: int, question: str) -> None:

@@ -138,6 +138,11 @@ def _serve_model(settings: Settings, conn: Connection) -> None:
     except Exception as exc:  # told to the server, which reports it
         conn.send(("error", (f"Cannot load the embedding model: {type(exc).__name__}: {exc}", None)))
         return
+    try:  # the first pass sets the runtime up (seconds on a busy machine): before the first user, not on them
+        embedder.encode_queries(["uppvärmning"])
+    except Exception as exc:
+        conn.send(("error", (f"The embedding model does not run: {type(exc).__name__}: {exc}", None)))
+        return
     conn.send(("ready", {"fingerprint": embedder.fingerprint, "dim": embedder.dim,
                          "max_tokens": embedder.max_tokens}))
     while True:
