@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,9 @@ def _export_fp32(model_dir: Path, out: Path) -> None:
     example = torch.tensor([[0, 35378, 12, 2]], dtype=torch.int64)
     axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
             "embedding": {0: "batch"}}
-    with torch.no_grad():
+    # The TorchScript exporter on purpose: deterministic, and it needs no onnxscript (torch warns it is legacy).
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(SentenceVector(), (example, torch.ones_like(example)), str(out),
                           input_names=["input_ids", "attention_mask"], output_names=["embedding"],
                           dynamic_axes=axes, opset_version=OPSET, dynamo=False)
