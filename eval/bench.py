@@ -65,6 +65,10 @@ VARIANTS: dict[str, dict[str, str]] = {
 }
 
 
+SERVING = ("embedding_runtime", "embedding_threads", "query_batch", "query_process", "server_threads", "queue_max",
+           "retry_after")
+
+
 @dataclass
 class BenchOptions:
     levels: list[int] = field(default_factory=lambda: [1, 8, 32, 64])
@@ -143,6 +147,8 @@ def server_env(settings: Settings, work: Path) -> dict[str, str]:
     })
     if settings.as_of:
         env["VAGVISARE_AS_OF"] = settings.as_of
+    for name in SERVING:  # how the server runs, as configured where the benchmark was started
+        env["VAGVISARE_" + name.upper()] = str(getattr(settings, name))
     return env
 
 

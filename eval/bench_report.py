@@ -107,3 +107,19 @@ def write_markdown(path: Path, results: dict[str, Any]) -> None:
         path.write_text(head + block + tail, encoding="utf-8")
     else:
         path.write_text(f"# Benchmark\n\n{block}\n", encoding="utf-8")
+
+
+def write_section(path: Path, name: str, text: str, before: str = "## What limits it") -> None:
+    """Replace (or add, ahead of the heading ``before``) the block between ``<!-- bench:name -->`` markers."""
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    block = f"{start}\n{text}\n{end}"
+    current = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmark\n"
+    if start in current:
+        head, rest = current.split(start, 1)
+        tail = rest.split(end, 1)[1] if end in rest else ""
+        path.write_text(head + block + tail, encoding="utf-8")
+    elif before in current:
+        head, tail = current.split(before, 1)
+        path.write_text(f"{head}{block}\n\n{before}{tail}", encoding="utf-8")
+    else:
+        path.write_text(f"{current.rstrip()}\n\n{block}\n", encoding="utf-8")

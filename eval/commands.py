@@ -83,6 +83,14 @@ def _bench_arguments(b: argparse.ArgumentParser) -> None:
                    help="reuse the benchmark index; do not time a full and an incremental ingest")
     b.add_argument("--no-options", action="store_true",
                    help="do not measure the configuration options (batching, embedding process, threads)")
+    b.add_argument("--encoders", action="store_true",
+                   help="only the encoder's options: torch, ONNX Runtime fp32 and int8, 1 and 2 threads, single "
+                        "and batched (a section of benchmark.md, benchmark-encoders.json)")
+    b.add_argument("--open-loop", action="store_true",
+                   help="only open-loop load: new questions at fixed rates, latency from the scheduled send time "
+                        "(a section of benchmark.md, benchmark-open-loop.json)")
+    b.add_argument("--rates", default=None, metavar="N,N,...",
+                   help="--open-loop: offered new questions per second (default 10,20,30,40,60,80)")
     b.add_argument("--out", type=Path, default=Path("docs"), help="where benchmark.json and benchmark.md go")
     b.add_argument("--work-dir", type=Path, default=Path("var/bench"),
                    help="the benchmark's own index and data (default var/bench)")
@@ -250,6 +258,14 @@ def _tune(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    if args.encoders:
+        from eval.bench_encoder import write_encoder_bench
+
+        return write_encoder_bench(settings, args.out)
+    if args.open_loop:
+        from eval.bench_open import OpenLoopOptions, write_open_loop
+
+        return write_open_loop(settings, OpenLoopOptions.from_args(args))
     from eval.bench import BenchOptions, run_benchmark
 
     if args.replicas:

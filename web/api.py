@@ -14,6 +14,7 @@ from assistant.compose import permalink
 from assistant.followup import MAX_HISTORY
 from core.errors import BadRequestError
 from core.sources import KINDS
+from web.admission import admitted
 from web.deps import loaded, rate_limit, store
 from web.render import citation_text
 from web.security import UnsupportedMediaError
@@ -23,7 +24,7 @@ assert set(KINDS) == set(Kind.__args__), "Kind must list the manifest's kinds"  
 HARD_LIMIT = 20_000  # a guard on the body; the configured question limit is checked by the library
 
 
-def require_json(request: Request) -> None:
+async def require_json(request: Request) -> None:
     """A JSON post: a cross-site HTML form cannot send this content type without a CORS preflight."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json":
@@ -82,7 +83,7 @@ class FeedbackRequest(BaseModel):
     comment: str = Field("", max_length=4000)
 
 
-@router.post("/ask", dependencies=[Depends(require_json), Depends(rate_limit)])
+@router.post("/ask", dependencies=[Depends(admitted), Depends(require_json), Depends(rate_limit)])
 def api_ask(request: Request, body: AskRequest) -> JSONResponse:
     """Answer a question with verbatim quotes and numbered citations, or abstain."""
     answer = loaded(request).answer(body.question, lang=body.lang, docs=body.docs, kinds=body.kinds,
@@ -91,7 +92,7 @@ def api_ask(request: Request, body: AskRequest) -> JSONResponse:
     return JSONResponse(answer.to_dict())
 
 
-@router.post("/search", dependencies=[Depends(require_json), Depends(rate_limit)])
+@router.post("/search", dependencies=[Depends(admitted), Depends(require_json), Depends(rate_limit)])
 def api_search(request: Request, body: SearchRequest) -> JSONResponse:
     """Ranked clauses for a question, each with clause_id, doc_id, label, score and text."""
     bot = loaded(request)

@@ -23,6 +23,7 @@ from assistant.review import Review
 from core.errors import VagvisareError
 from core.settings import Settings, load_settings
 from web import admin, api, errors, operations, pages, review
+from web.admission import Admission
 from web.deps import close_assistant, load_assistant
 from web.logs import configure as configure_logs
 from web.metrics import Metrics, Observe
@@ -82,6 +83,7 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None, superv
               else load_secret(settings.data_dir))
     app.state.csrf = Csrf(secret)
     app.state.limiter = RateLimiter(settings.rate_limit)
+    app.state.admission = Admission.from_settings(settings)
     app.state.reload_lock = threading.Lock()
     app.state.supervised = supervised
     app.state.publication = None

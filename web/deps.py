@@ -47,13 +47,17 @@ def load_assistant(settings: Settings, previous: Assistant | None = None) -> Ass
 
     # Read every file from one build, even if `vagvisare ingest` swaps the link while we read.
     directory = settings.index_dir.resolve() if settings.index_dir.is_symlink() else settings.index_dir
-    index = _damage_is_missing(settings, IndexData, directory)
     if previous is not None:
+        index = _damage_is_missing(settings, IndexData, directory)
         return _damage_is_missing(settings, Assistant, settings, index, previous.embedder)
-    embedder = ProcessEmbedder(settings) if settings.query_process else load_embedder(settings)
-    if settings.query_batch > 1:
-        embedder = BatchingEmbedder(embedder, settings.query_batch)
+    # The model loads in its own process while this one reads the index.
+    starting = ProcessEmbedder(settings, wait=False) if settings.query_process else None
+    embedder: Any = starting
     try:
+        index = _damage_is_missing(settings, IndexData, directory)
+        embedder = starting.wait_ready() if starting is not None else load_embedder(settings, serving=True)
+        if settings.query_batch > 1:
+            embedder = BatchingEmbedder(embedder, settings.query_batch)
         return _damage_is_missing(settings, Assistant, settings, index, embedder)
     except VagvisareError:
         close = getattr(embedder, "close", None)
@@ -89,5 +93,10 @@ async def verify_csrf(request: Request) -> None:
     await request.app.state.csrf.verify(request)
 
 
-def rate_limit(request: Request) -> None:
+async def rate_limit(request: Request) -> None:
+    """As a dependency: on the event loop (a check in memory), so it takes no turn in the thread pool."""
+    check_rate(request)
+
+
+def check_rate(request: Request) -> None:
     request.app.state.limiter.check(request.client.host if request.client else "unknown")

@@ -30,27 +30,41 @@ START_TIMEOUT_S = 300.0  # a first start converts the bundled model (once per ma
 
 
 class ProcessEmbedder:
-    def __init__(self, settings: Settings) -> None:
+    """``wait=False``: return once the process is started; :meth:`wait_ready` waits for the model (the
+    server loads its index meanwhile, so a cold start takes the longer of the two, not their sum)."""
+
+    def __init__(self, settings: Settings, *, wait: bool = True) -> None:
         self.settings = settings
         self._lock = threading.Lock()
         self._process: Any = None
         self._conn: Connection | None = None
-        info = self._start()
-        self.fingerprint: dict[str, Any] = info["fingerprint"]
-        self.dim: int = info["dim"]
-        self.max_tokens: int = info["max_tokens"]
+        self.fingerprint: dict[str, Any] = {}
+        self.dim = self.max_tokens = 0
+        self._starting: tuple[Any, Connection] | None = self._spawn()
+        if wait:
+            self.wait_ready()
 
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
-    def _start(self) -> dict[str, Any]:
+    def wait_ready(self) -> ProcessEmbedder:
+        if self._starting is not None:
+            info = self._ready(*self._starting)
+            self._starting = None
+            self.fingerprint, self.dim, self.max_tokens = info["fingerprint"], info["dim"], info["max_tokens"]
+        return self
+
+    def _spawn(self) -> tuple[Any, Connection]:
         context = multiprocessing.get_context("spawn")  # the server has threads: never fork it
         parent, child = context.Pipe()
         process = context.Process(target=_serve_model, args=(self.settings, child), name="vagvisare-embedding",
                                   daemon=True)
         process.start()
         child.close()
+        return process, parent
+
+    def _ready(self, process: Any, parent: Connection) -> dict[str, Any]:
         if not parent.poll(START_TIMEOUT_S):
             process.kill()
             raise ModelError(f"The embedding process did not start in {START_TIMEOUT_S:.0f} s.")
@@ -65,6 +79,9 @@ class ProcessEmbedder:
         self._process, self._conn = process, parent
         log.info("embedding model loaded in process %s", process.pid)
         return dict(value)
+
+    def _start(self) -> dict[str, Any]:
+        return self._ready(*self._spawn())
 
     def _call(self, method: str, *args: Any) -> Any:
         with self._lock:
@@ -95,6 +112,9 @@ class ProcessEmbedder:
         return list(self._call("windows", text, overlap))
 
     def close(self) -> None:
+        if self._starting is not None:  # never waited for: stop it as it is
+            self._process, self._conn = self._starting
+            self._starting = None
         with self._lock:
             if self._conn is not None:
                 self._conn.close()  # the child ends at end of file
@@ -111,12 +131,17 @@ def _serve_model(settings: Settings, conn: Connection) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which closes the pipe
     try:
-        embedder = load_embedder(settings)
+        embedder = load_embedder(settings, serving=True)
     except VagvisareError as exc:
         conn.send(("error", (exc.message, exc.hint)))
         return
     except Exception as exc:  # told to the server, which reports it
         conn.send(("error", (f"Cannot load the embedding model: {type(exc).__name__}: {exc}", None)))
+        return
+    try:  # the first pass sets the runtime up (seconds on a busy machine): before the first user, not on them
+        embedder.encode_queries(["uppvärmning"])
+    except Exception as exc:
+        conn.send(("error", (f"The embedding model does not run: {type(exc).__name__}: {exc}", None)))
         return
     conn.send(("ready", {"fingerprint": embedder.fingerprint, "dim": embedder.dim,
                          "max_tokens": embedder.max_tokens}))

@@ -15,7 +15,8 @@ from assistant.compose import clause_label
 from assistant.followup import MAX_HISTORY
 from core.errors import BadRequestError, VagvisareError
 from core.sources import KINDS
-from web.deps import CONVERSATION_COOKIE, loaded, rate_limit, store, verify_csrf
+from web.admission import admitted
+from web.deps import CONVERSATION_COOKIE, check_rate, loaded, rate_limit, store, verify_csrf
 from web.errors import is_htmx, user_message
 from web.i18n import EXAMPLES, pick_lang
 from web.render import citation_text, context, finish, lines, parse_spans, render
@@ -53,7 +54,7 @@ def chat(request: Request, q: str = "", alone: str = "") -> Response:
     return _chat(request, question=q[:HARD_LIMIT], standalone=alone == "1")
 
 
-@router.post("/ask")
+@router.post("/ask", dependencies=[Depends(admitted)])
 def ask(request: Request, question: Annotated[str, Form(max_length=HARD_LIMIT)] = "",
         docs: Annotated[list[str] | None, Form()] = None,
         kinds: Annotated[list[str] | None, Form()] = None,
@@ -68,7 +69,7 @@ def ask(request: Request, question: Annotated[str, Form(max_length=HARD_LIMIT)] 
     new = not (conversation and db.has_conversation(conversation))
     try:
         request.app.state.csrf.check(request, csrf)
-        rate_limit(request)
+        check_rate(request)
         unknown = [k for k in kinds if k not in KINDS]
         if unknown:
             raise BadRequestError(f"Unknown kind(s) of source: {', '.join(unknown)}.",

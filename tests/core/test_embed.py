@@ -32,7 +32,7 @@ MODELS = ROOT / "var" / "models"  # the shared converted model; conversion is al
 
 
 def _settings(**overrides: object) -> Settings:
-    return load_settings(environ={}, model_cache_dir=MODELS, **overrides)
+    return load_settings(environ={}, model_cache_dir=MODELS, **{"embedding_runtime": "torch", **overrides})
 
 
 def _cover(spans: list[tuple[int, int]], text: str) -> None:

@@ -17,6 +17,7 @@ def test_defaults_are_those_of_the_design() -> None:
     assert s.corpus_dir == Path("../shared/corpus") and s.manifest == Path("corpus/sources.toml")
     assert s.index_dir == Path("var/index") and s.data_dir == Path("var/data")
     assert s.embedding_model == BUNDLED_MODEL, "the bundled multilingual-e5-small by default"
+    assert s.embedding_runtime == "onnx", "on ONNX Runtime fp32: torch's vectors, faster (docs/benchmark.md)"
     assert s.rate_limit == 120 and s.admin_token == "" and s.dev_mode is False
 
 
@@ -65,6 +66,8 @@ def test_an_unknown_environment_variable_is_an_error() -> None:
     ({"VAGVISARE_RATE_LIMIT": "-1"}, "RATE_LIMIT must be 0 (off) or a positive number"),
     ({"VAGVISARE_MAX_QUESTION_CHARS": "5"}, "MAX_QUESTION_CHARS must be at least 10"),
     ({"VAGVISARE_AS_OF": "28/11/2026"}, "VAGVISARE_AS_OF='28/11/2026' is not a date. Use YYYY-MM-DD."),
+    ({"VAGVISARE_EMBEDDING_RUNTIME": "tensorrt"}, "'tensorrt' is not a runtime. Use one of torch, onnx, onnx-int8."),
+    ({"VAGVISARE_EMBEDDING_THREADS": "0"}, "EMBEDDING_THREADS and VAGVISARE_RETRY_AFTER must be at least 1"),
 ])
 def test_bad_values(env: dict[str, str], expected: str) -> None:
     with pytest.raises(ConfigError) as info:

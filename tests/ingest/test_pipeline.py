@@ -14,7 +14,7 @@ import pytest
 
 from core import embed, store
 from core.embed import HashEmbedder
-from core.errors import ConfigError, SourceError, VagvisareError
+from core.errors import ConfigError, IndexMismatchError, SourceError, VagvisareError
 from core.settings import Settings, load_settings
 from core.sources import load_sources, source_to_toml
 from ingest import pipeline
@@ -147,6 +147,24 @@ def test_another_model_means_every_vector_anew(built: Workspace) -> None:
     report = build_index(other)
     assert report.reused == 0, "vectors of another model are never mixed in"
     assert store.IndexData(other.index_dir).manifest["embedding"]["id"] == "hash:32"
+
+
+def test_another_runtime_means_every_vector_anew_and_a_server_refuses_the_mix(
+        built: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    onnx = HashEmbedder(64)
+    onnx.fingerprint = {**onnx.fingerprint, "runtime": "onnx-int8", "runtime_sha256": "45cb"}
+    monkeypatch.setattr(pipeline, "load_embedder", lambda settings: onnx)
+    report = build_index(built.settings)
+    assert report.reused == 0, "vectors of another runtime are never mixed with the torch ones"
+    data = store.IndexData(built.settings.index_dir)
+    assert data.manifest["embedding"]["runtime"] == "onnx-int8", "the index records the runtime that embedded it"
+    data.check_model(onnx.fingerprint)  # the runtime that built it: fine
+    with pytest.raises(IndexMismatchError, match="runtime 'onnx-int8'.*configured runtime is 'torch'") as refused:
+        data.check_model(HashEmbedder(64).fingerprint)
+    assert "--rebuild" in (refused.value.hint or ""), "the refusal names the command that fixes it"
+    again = dict(onnx.fingerprint, runtime_sha256="other export")
+    with pytest.raises(IndexMismatchError, match="another export"):
+        data.check_model(again)
 
 
 def test_a_long_clause_is_embedded_as_overlapping_windows(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,93 @@
+"""The bundled e5 model on ONNX Runtime (fp32 or int8), without torch.
+
+Same interface and same texts as :class:`core.embed.SentenceTransformerEmbedder`: the prompts
+``query: `` / ``passage: ``, truncation at the model's 512 tokens, the same windows for long
+clauses. Texts are embedded in batches of similar length (a batch is padded to its longest). The
+number of threads is fixed when the session is made: one for a server's questions (its requests
+are the parallelism), every core for an ingest.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.windows import token_windows
+
+BATCH = 32
+MAX_TOKENS = 512
+
+
+class OnnxEmbedder:
+    def __init__(self, model_file: Path, tokenizer_file: Path, fingerprint: dict[str, Any], threads: int = 0) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads  # 0: one per core
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads != 1:  # idle threads would spin on the cores the server's requests need
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+        # One tokenizer (the 250,002-piece vocabulary takes about 300 MB); truncation and padding done here.
+        self._plain = Tokenizer.from_file(str(tokenizer_file))
+        self._pad = int(self._plain.token_to_id("<pad>") or 1)
+        self.max_tokens = MAX_TOKENS
+        self.dim = int(self.session.get_outputs()[0].shape[-1] or 384)
+        # "passage:" as sentence-transformers counts it: the prompt's trailing space joins the text's first word
+        self._prompt_tokens = len(self._plain.encode("passage:", add_special_tokens=False).ids)
+        self.fingerprint = {**fingerprint, "dim": self.dim, "prompts": ["passage", "query"],
+                            "max_tokens": self.max_tokens}
+        self.threads = threads
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str], prefix: str, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        prompted = [prefix + t for t in texts]
+        # as sentence-transformers truncates: <s>, the first 510 tokens, </s>
+        tokens = [e.ids if len(e.ids) <= MAX_TOKENS else [*e.ids[:MAX_TOKENS - 1], e.ids[-1]]
+                  for e in self._plain.encode_batch(prompted)]
+        order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
+        out = np.zeros((len(texts), self.dim), np.float32)
+        steps = range(0, len(order), BATCH)
+        if progress:
+            from tqdm import tqdm
+
+            steps = tqdm(steps, desc="embedding", unit="batch")
+        for start in steps:
+            rows = order[start:start + BATCH]
+            width = max(len(tokens[i]) for i in rows)
+            ids = np.full((len(rows), width), self._pad, dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for row, i in enumerate(rows):
+                ids[row, :len(tokens[i])] = tokens[i]
+                mask[row, :len(tokens[i])] = 1
+            with self._lock:  # one run at a time: the session's threads are the parallelism
+                out[rows] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return out
+
+    def encode_passages(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        return self._encode(texts, "passage: ", progress)
+
+    def encode_questions(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        return self._encode(texts, "query: ", progress)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, "query: ")
+
+    def windows(self, text: str, overlap: int = 64) -> list[tuple[int, int]]:
+        room = self.max_tokens - 2 - self._prompt_tokens
+        offsets = [_trim(text, start, end) for start, end in self._plain.encode(text, add_special_tokens=False).offsets]
+        return token_windows(offsets, len(text), room, overlap)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """A token's span without the space its "▁" stands for (as transformers reports offsets)."""
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
