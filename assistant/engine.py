@@ -55,6 +55,13 @@ MAX_CITATIONS = 3
 # a further clause is cited only when it is nearly as strong as the first (measured on the dev
 # suite: citation precision 0.45 → 0.55 at the cost of 2 % of answers losing a relevant citation)
 CITE_SCORE_RATIO = 0.9
+# A follow-up is searched twice, as interpreted (with what it refers to) and as asked, and the two rankings
+# are fused: the interpretation leads, and what the question's own words find keeps a say, so a wrong guess at
+# the referent costs less (measured on the train half of the dialogue suite, 60 answerable follow-ups:
+# recall@5 0.808 with the interpretation alone, 0.836 fused at weight 0.5 (0.25 ties, 1.0 gives 0.794);
+# fusing the two rankings' scores instead of their ranks gave 0.803 at every weight).
+FOLLOWUP_ASKED_WEIGHT = 0.5
+_FOLLOWUP_POOL = 30  # candidates taken from each of the two rankings
 CITE_DENSE_MARGIN = 0.01
 
 
@@ -143,14 +150,17 @@ class Assistant:
                langs: Any = None, include_inactive: bool = False, mode: str = "hybrid",
                history: Any = None) -> list[Hit]:
         """Ranked clauses for a question (explicit references first); a follow-up of ``history`` (the earlier
-        questions, oldest first) is searched as :meth:`interpretation` writes it out."""
+        questions, oldest first) is searched as :meth:`interpretation` writes it out and as asked, the two
+        rankings fused (:meth:`_ranked_followup`)."""
         if not 1 <= k <= 100:
             raise BadRequestError(f"k = {k} is out of range.", hint="Ask for 1 to 100 hits.")
         text, _ = self._clean(question)
         interpreted = self.interpretation(text, history)
-        lang = self._lang_of(text) if interpreted else None
-        retrieval = self._ranked(interpreted or text, self._filters(docs, kinds, bindings, langs, include_inactive),
-                                 k, mode, lang)
+        filters = self._filters(docs, kinds, bindings, langs, include_inactive)
+        if interpreted:
+            retrieval = self._ranked_followup(interpreted, text, filters, k, mode, self._lang_of(text))
+        else:
+            retrieval = self._ranked(text, filters, k, mode)
         return [self._hit(s, via) for s, via in retrieval.ranked]
 
     # ----------------------------------------------------------------- follow-ups
@@ -218,6 +228,29 @@ class Assistant:
         return Retrieval(out[:k], text, lang, tuple(tokens), resolved, vector, dense, lexical, bank, mask,
                          (embedded - started) * 1000, (time.perf_counter() - embedded) * 1000)
 
+    def _ranked_followup(self, interpreted: str, asked: str, filters: Filters, k: int, mode: str,
+                         lang: str) -> Retrieval:
+        """A follow-up's ranking: its interpretation's and its own words' rankings fused by reciprocal rank
+        (the own words at :data:`FOLLOWUP_ASKED_WEIGHT`); an explicit reference in either comes first. Each
+        clause keeps the score the interpretation gave it (the citation and related-clause bars compare
+        scores), or, found by the own words only, that score times the weight; the rest of the retrieval
+        (vector, scores of every clause, tokens) is the interpretation's."""
+        pool = max(k, _FOLLOWUP_POOL)
+        main = self._ranked(interpreted, filters, pool, mode, lang)
+        own = self._ranked(asked, filters, pool, mode, lang)
+        references = list({s.idx: s for s in (*own.references, *main.references)}.values())
+        taken = {s.idx for s in references}
+        fused: dict[int, float] = {}
+        found: dict[int, Scored] = {}
+        for weight, retrieval in ((1.0, main), (FOLLOWUP_ASKED_WEIGHT, own)):
+            for rank, s in enumerate(h for h in retrieval.hits if h.idx not in taken):
+                fused[s.idx] = fused.get(s.idx, 0.0) + weight / (self.settings.rrf_k + rank + 1)
+                found.setdefault(s.idx, s if weight == 1.0 else replace(s, score=weight * s.score))
+        order = sorted(fused, key=lambda i: -fused[i])
+        ranked = [(s, "reference") for s in references] + [(found[i], "search") for i in order]
+        return replace(main, ranked=ranked[:k], embed_ms=main.embed_ms + own.embed_ms,
+                       search_ms=main.search_ms + own.search_ms)
+
     @staticmethod
     def _glossary_terms(text: str, lang: str) -> list[str]:
         return swedish_terms(text) if lang == "en" else acronym_terms(text)
@@ -252,10 +285,12 @@ class Assistant:
             raise BadRequestError(f"lang = {lang!r} is not supported.", hint="Use 'sv' or 'en'.")
         text, was_masked = self._clean(question)
         interpreted = self.interpretation(text, history)
+        filters = self._filters(docs, kinds, bindings, None, include_inactive)
         if interpreted:
             lang = lang or self._lang_of(text)  # the follow-up's own language, not its context's
-        retrieval = self._ranked(interpreted or text, self._filters(docs, kinds, bindings, None, include_inactive),
-                                 10, mode, lang)
+            retrieval = self._ranked_followup(interpreted, text, filters, 10, mode, lang)
+        else:
+            retrieval = self._ranked(text, filters, 10, mode, lang)
         lang = lang or retrieval.lang
         qtype = question_type(retrieval.text)  # the question as mended (typed without å/ä/ö, typos)
         vector, tokens = retrieval.vector, retrieval.token_set

@@ -3,8 +3,9 @@
 A chat question may continue the conversation: "Gäller det även doktorander?", "Who issues it?",
 "Och om brottet är grovt?". Such a follow-up is searched together with what it refers to — the
 topic words of the previous question and the documents and clauses its answer cited — written
-out as one standalone question, which the answer shows (``Answer.interpreted_as``) and which asked
-alone finds what the follow-up found. A question that stands alone (the first of a conversation,
+out as one standalone question, which the answer shows (``Answer.interpreted_as``); the engine
+searches that and the follow-up's own words and fuses the two rankings, the interpretation leading
+(``assistant.engine.FOLLOWUP_ASKED_WEIGHT``). A question that stands alone (the first of a conversation,
 or a new topic in the middle of one) is searched as it is: old context is never dragged into it.
 
 No generative model: the reading is rules (``data/followup.yaml``, each cue with its reason) and
