@@ -53,6 +53,12 @@ class Cue:
     lang: str
     where: str  # "anywhere" | "start"
     pattern: re.Pattern[str]
+    folded: re.Pattern[str] | None = None  # a Swedish cue as typed without å/ä/ö ("da", "aven", "ocksa")
+
+
+# Swedish typed on a keyboard without å/ä/ö drops the marks ("Vad tittar de pa da?"); a Swedish cue is also
+# looked for so in a question that has none of the three letters.
+_FOLD = str.maketrans("åäöÅÄÖ", "aaoAAO")
 
 
 @dataclass(frozen=True)
@@ -107,9 +113,14 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             except re.error as exc:
                 raise entry_error(path, group["words"], i, f"{word!r} is not a valid regular expression "
                                                            f"({exc}).") from None
+        def compiled(body: str) -> re.Pattern[str]:
+            start = group["where"] == "start"
+            return re.compile(rf"^\W*(?:{body})\b" if start else rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+
         body = "|".join(items)
-        regex = rf"^\W*(?:{body})\b" if group["where"] == "start" else rf"(?<![\w-])(?:{body})(?![\w-])"
-        cues.append(Cue(name, str(group["lang"]), str(group["where"]), re.compile(regex, re.I)))
+        folded = body.translate(_FOLD)
+        cues.append(Cue(name, str(group["lang"]), str(group["where"]), compiled(body),
+                        compiled(folded) if group["lang"] == "sv" and folded != body else None))
     filler: set[str] = set()
     for n, raw in enumerate(require_list(path, data.get("filler"), "filler")):
         group = require_mapping(path, raw, f"filler group {n + 1}")
@@ -171,9 +182,12 @@ class Reading:
         return len(self.topic) < MIN_TOPIC_WORDS and not self.defines
 
 
-def read(question: str, documents_named: Callable[[str], Sequence[str]]) -> Reading:
-    """The cues, topic words and named documents of ``question`` (``documents_named``: doc ids it names)."""
-    cues = tuple(c.name for c in rules().cues if c.pattern.search(question))
+def read(question: str, documents_named: Callable[[str], Sequence[str]], lang: str | None = None) -> Reading:
+    """The cues, topic words and named documents of ``question`` (``documents_named``: doc ids it names;
+    ``lang``: its language, when known: a Swedish question without å/ä/ö is also read for the cues so typed)."""
+    unmarked = lang == "sv" and not re.search(r"[åäö]", question, re.I)
+    cues = tuple(c.name for c in rules().cues
+                 if c.pattern.search(question) or (unmarked and c.folded is not None and c.folded.search(question)))
     return Reading(cues, tuple(topic_words(question)), tuple(dict.fromkeys(documents_named(question))),
                    question_type(question) == "definition")
 
@@ -254,7 +268,7 @@ def interpret(question: str, history: Sequence[str], corpus: Corpus) -> str | No
         return None
 
     def reader(q: str) -> Reading:
-        return read(q, corpus.documents_named)
+        return read(q, corpus.documents_named, corpus.language(q))
 
     reading = reader(question)
     if not reading.leans_on_previous:

@@ -59,6 +59,15 @@ def test_follow_ups_lean_on_the_previous_question(question: str) -> None:
     assert read(question, _names).leans_on_previous, question
 
 
+def test_swedish_cues_typed_without_the_marks_count_in_swedish_only() -> None:
+    assert read("Vad tittar de pa da i provningen?", _names, "sv").cues == ("additive_sv",), "'da' is 'då'"
+    assert read("Galler det aven for doktorander?", _names, "sv").leans_on_previous
+    assert not read("Vad tittar de pa da i provningen?", _names).cues, "without the language, as typed only"
+    assert not read("An employee of our lab asks what is required of a contractor", _names, "en").cues, \
+        "'an' is not 'än' in English"
+    assert not read("Vad kontrolleras då i prövningen?", _names, "sv").cues[1:], "marked text: the cues as they are"
+
+
 @pytest.mark.parametrize("question", [
     FIRST,
     "Finns det sekretess för uppgifter om försvarsforskning hos en högskola?",  # a dummy "det"
