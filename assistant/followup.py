@@ -86,6 +86,10 @@ def _reason(path: Path, entry: dict[str, object], what: str) -> None:
                                               "the domain).")
 
 
+def _cue_pattern(body: str, start: bool) -> re.Pattern[str]:
+    return re.compile(rf"^\W*(?:{body})\b" if start else rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+
+
 def load_rules(path: Path = RULES_FILE) -> Rules:
     """Read and check the cues and filler words: every group with its language, place, reason and words."""
     data = require_mapping(path, load_yaml(path), "the follow-up rules")
@@ -113,14 +117,11 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
             except re.error as exc:
                 raise entry_error(path, group["words"], i, f"{word!r} is not a valid regular expression "
                                                            f"({exc}).") from None
-        def compiled(body: str) -> re.Pattern[str]:
-            start = group["where"] == "start"
-            return re.compile(rf"^\W*(?:{body})\b" if start else rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
-
         body = "|".join(items)
         folded = body.translate(_FOLD)
-        cues.append(Cue(name, str(group["lang"]), str(group["where"]), compiled(body),
-                        compiled(folded) if group["lang"] == "sv" and folded != body else None))
+        start = group["where"] == "start"
+        cues.append(Cue(name, str(group["lang"]), str(group["where"]), _cue_pattern(body, start),
+                        _cue_pattern(folded, start) if group["lang"] == "sv" and folded != body else None))
     filler: set[str] = set()
     for n, raw in enumerate(require_list(path, data.get("filler"), "filler")):
         group = require_mapping(path, raw, f"filler group {n + 1}")
