@@ -33,8 +33,11 @@ MAX_HISTORY = 10  # earlier questions a request may carry
 # How far back a follow-up of a follow-up is read: the chain starts at the latest question that stands
 # alone, and at most this many questions before the new one.
 MAX_CHAIN = 3
-# A question with fewer topic words than this cannot stand alone ("Och för doktorander?" has one).
-MIN_TOPIC_WORDS = 2
+# A question with fewer topic words than this cannot stand alone ("Och för doktorander?" has one, "Hur lämnar
+# man in ansökan?" two: which application?). Since the engine fuses the interpretation with the question's own
+# words, reading a short question that did stand alone as a follow-up costs little (dialogue train half:
+# 2 words 0.844 follow-up recall@5, 3 words 0.861; new topics still read as new, 1.000).
+MIN_TOPIC_WORDS = 3
 # A question with at least this many topic words carries what its pronouns refer to ("Our university runs a
 # lab doing classified work … Do we have to notify any authority about that?"): a cue to look back counts
 # only in a shorter one. (An opening "Och …"/"And …" always continues the previous question.)
