@@ -62,3 +62,12 @@ def test_columns_and_companions_of_the_small_index(small_assistant: Assistant) -
     columns = Columns.of(small_assistant.index)
     assert columns.in_force.sum() == len(small_assistant.state.in_force_ids)
     assert companion_documents(small_assistant.index) == small_assistant.state.companions
+
+
+@pytest.mark.model
+def test_the_abbreviation_a_document_name_is_built_on_is_known(real_assistant: Assistant) -> None:
+    known = real_assistant.state.known_names
+    assert {"fdi", "fdi-lagen"} <= known, "FDI-lagen makes FDI a name the corpus knows"
+    assert "lagen" not in known, "only the abbreviation before the hyphen, not the word after it"
+    answer = real_assistant.answer("Vem tar emot en FDI-anmälan?")
+    assert not answer.abstained and any(c.doc_id == "sfs-2023-560" for c in answer.citations)
