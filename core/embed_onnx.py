@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from core.onnx_export import WORD_INPUT
+from core.unigram import Unigram
 from core.windows import token_windows
 
 BATCH = 32
@@ -33,7 +34,6 @@ class OnnxEmbedder:
     def __init__(self, model_file: Path, tokenizer_file: Path, fingerprint: dict[str, Any], threads: int = 0,
                  word_table: Path | None = None) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads  # 0: one per core
@@ -43,13 +43,16 @@ class OnnxEmbedder:
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
         self._table = WordTable(word_table) if word_table is not None else None
-        # One tokenizer (the 250,002-piece vocabulary takes about 300 MB); truncation and padding done here.
-        self._plain = Tokenizer.from_file(str(tokenizer_file))
-        self._pad = int(self._plain.token_to_id("<pad>") or 1)
+        # The pieces as a dict (core/unigram.py): tokenizers' trie of the 250,002 pieces takes ~270 MB and
+        # seconds to load. Its tokenizer is loaded only for the windows of long passages (at ingest).
+        self._tokens = Unigram.from_file(tokenizer_file)
+        self._tokenizer_file = tokenizer_file
+        self._offsets: Any = None
+        self._pad = self._tokens.token_to_id("<pad>") or 1
         self.max_tokens = MAX_TOKENS
         self.dim = int(self.session.get_outputs()[0].shape[-1] or 384)
         # "passage:" as sentence-transformers counts it: the prompt's trailing space joins the text's first word
-        self._prompt_tokens = len(self._plain.encode("passage:", add_special_tokens=False).ids)
+        self._prompt_tokens = len(self._tokens.encode("passage:", special_tokens=False))
         self.fingerprint = {**fingerprint, "dim": self.dim, "prompts": ["passage", "query"],
                             "max_tokens": self.max_tokens}
         self.threads = threads
@@ -60,8 +63,8 @@ class OnnxEmbedder:
             return np.zeros((0, self.dim), np.float32)
         prompted = [prefix + t for t in texts]
         # as sentence-transformers truncates: <s>, the first 510 tokens, </s>
-        tokens = [e.ids if len(e.ids) <= MAX_TOKENS else [*e.ids[:MAX_TOKENS - 1], e.ids[-1]]
-                  for e in self._plain.encode_batch(prompted)]
+        tokens = [ids if len(ids) <= MAX_TOKENS else [*ids[:MAX_TOKENS - 1], ids[-1]]
+                  for ids in map(self._tokens.encode, prompted)]
         order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
         out = np.zeros((len(texts), self.dim), np.float32)
         steps = range(0, len(order), BATCH)
@@ -95,7 +98,13 @@ class OnnxEmbedder:
 
     def windows(self, text: str, overlap: int = 64) -> list[tuple[int, int]]:
         room = self.max_tokens - 2 - self._prompt_tokens
-        offsets = [_trim(text, start, end) for start, end in self._plain.encode(text, add_special_tokens=False).offsets]
+        with self._lock:
+            if self._offsets is None:
+                from tokenizers import Tokenizer
+
+                self._offsets = Tokenizer.from_file(str(self._tokenizer_file))
+        found = self._offsets.encode(text, add_special_tokens=False).offsets
+        offsets = [_trim(text, start, end) for start, end in found]
         return token_windows(offsets, len(text), room, overlap)
 
 
