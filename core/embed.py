@@ -364,13 +364,14 @@ def model_fingerprint(settings: Settings) -> dict[str, Any]:
 
 def _load_onnx(settings: Settings, threads: int) -> Embedder:
     from core.embed_onnx import OnnxEmbedder
-    from core.onnx_export import EXPORT_VERSION, FILES, onnx_dir, onnx_info
+    from core.onnx_export import EXPORT_VERSION, FILES, WORD_TABLE, onnx_dir, onnx_info
 
     folder = onnx_dir(settings.model_cache_dir, bundled_model_dir(settings.model_cache_dir))
     runtime = settings.embedding_runtime
     fingerprint = {**model_fingerprint(settings), "runtime_sha256": onnx_info(folder)["sha256"][runtime],
                    "export_version": EXPORT_VERSION}
-    return OnnxEmbedder(folder / FILES[runtime], folder / "tokenizer.json", fingerprint, threads)
+    table = folder / WORD_TABLE if runtime == "onnx" else None  # the fp32 graph looks its words up outside
+    return OnnxEmbedder(folder / FILES[runtime], folder / "tokenizer.json", fingerprint, threads, table)
 
 
 def load_embedder(settings: Settings, *, serving: bool = False) -> Embedder:

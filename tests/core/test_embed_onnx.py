@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from core.embed import bundled_model_dir, load_embedder
-from core.embed_onnx import OnnxEmbedder
-from core.onnx_export import FILES, onnx_dir, onnx_info
+from core.embed_onnx import OnnxEmbedder, WordTable
+from core.onnx_export import FILES, WORD_TABLE, onnx_dir, onnx_info
 from core.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,8 +38,12 @@ def test_the_export_is_reproducible_and_its_hashes_are_recorded(tmp_path: Path) 
     info = onnx_info(shared)
     for runtime, name in FILES.items():
         assert info["sha256"][runtime] == _sha256(shared / name), f"onnx.json records the hash of {name}"
+    assert info["word_table_sha256"] == _sha256(shared / WORD_TABLE), "and of the word table"
+    assert not (shared / "model.onnx").exists(), "the whole fp32 graph is not kept (its table is in the .npy)"
     fresh = onnx_dir(tmp_path, model_dir)  # a second export from the same converted model
-    assert onnx_info(fresh)["sha256"] == info["sha256"], "the export and the quantisation are byte-identical"
+    again = onnx_info(fresh)
+    assert (again["sha256"], again["word_table_sha256"]) == (info["sha256"], info["word_table_sha256"]), \
+        "the export, the split of the table and the quantisation are byte-identical"
     assert [p.name for p in tmp_path.iterdir()] == [fresh.name], "no half-exported folder is left"
 
 
@@ -77,3 +81,23 @@ def test_serving_with_onnx_never_imports_torch() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["False", "False"], "the server side runs the model without torch"
+
+
+def test_the_word_table_is_read_row_by_row_as_numpy_would_index_it(tmp_path: Path) -> None:
+    table = np.arange(5 * 3, dtype=np.float32).reshape(5, 3) / 7
+    np.save(tmp_path / "t.npy", table)
+    rows = WordTable(tmp_path / "t.npy")
+    ids = np.array([[4, 0, 4, 2], [1, 1, 3, 0]], dtype=np.int64)
+    assert rows.shape == (5, 3)
+    assert np.array_equal(rows.rows(ids), table[ids]), "the same rows, in the ids' shape, repeats included"
+    with pytest.raises(IndexError):
+        rows.rows(np.array([[5]]))
+
+
+def test_the_fp32_runtime_keeps_the_word_table_out_of_memory() -> None:
+    """The table is 384 MB; the rows of a few hundred questions are a few MB."""
+    embedder = load_embedder(_settings(embedding_runtime="onnx"), serving=True)
+    assert isinstance(embedder, OnnxEmbedder) and isinstance(embedder._table, WordTable)
+    inputs = [i.name for i in embedder.session.get_inputs()]
+    assert "word_vectors" in inputs, "the graph takes the tokens' vectors, not the table"
+    assert all(i.shape[0] != 250_002 for i in embedder.session.get_inputs())
