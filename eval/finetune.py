@@ -24,6 +24,7 @@ per suite, the base model's first. Measured result and verdict: eval/README.md, 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import random
@@ -278,21 +279,28 @@ class MixedQueries:
 
 def score(settings: Settings, base: Assistant, embedder: Embedder, bank_vectors: np.ndarray | None,
           suites: list[Any], refit: bool = False) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, Any]]:
-    """The engine's aggregates per suite and mode with these query (and bank) vectors; with ``refit``, also
-    what `vagvisare eval calibrate` would reach on the suites with them (nothing is written)."""
-    original = base.index.bank_vectors
+    """The engine's aggregates per suite and mode with these query (and bank) vectors. With ``refit``, the
+    abstention model is first refitted on the suites with them, as `vagvisare eval calibrate` would (into a
+    temporary file the engine reads for this run only; assistant/calibration.json is left alone)."""
+    import tempfile
+
+    import assistant.engine as engine
+
+    original, load = base.index.bank_vectors, engine.load_model
     try:
         if bank_vectors is not None:
             base.index.bank_vectors = bank_vectors
         bot = Assistant(settings, base.index, embedder)
-        aggregates = run_eval(settings, suites, MODES, assistant=bot, curves=False).aggregates
         fitted: dict[str, Any] = {}
         if refit:
-            result = calibrate(settings, suites, out=None, assistant=bot)
+            path = Path(tempfile.mkdtemp()) / "calibration.json"
+            result = calibrate(settings, suites, out=path, assistant=bot)
             fitted = {f"refit/{k}": result[k] for k in ("abstain_threshold", "precision", "recall", "accuracy", "f1")}
-        return aggregates, fitted
+            engine.load_model = functools.partial(load, path)  # type: ignore[assignment]
+            bot = Assistant(settings, base.index, embedder)
+        return run_eval(settings, suites, MODES, assistant=bot, curves=False).aggregates, fitted
     finally:
-        base.index.bank_vectors = original
+        base.index.bank_vectors, engine.load_model = original, load
 
 
 def _row(label: str, aggregates: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
@@ -328,9 +336,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("eval.run").setLevel(logging.WARNING)
-    settings = load_settings()
     suites = load_suites(args.suite or SUITES)
-    require_tunable(suites, "fine-tuning")
+    require_tunable(suites, "fine-tune on")
+    import torch
+
+    # One thread: on a shared 2-core machine two torch threads per question were 20× slower (742 vs 36 ms).
+    torch.set_num_threads(1)
+    settings = load_settings()
     base = Assistant.load(settings)
     args.out.parent.mkdir(parents=True, exist_ok=True)
 
