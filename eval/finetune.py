@@ -18,7 +18,8 @@ The eval suites are never training data: only ``corpus/bank/*.jsonl`` (through t
     .venv/bin/python -m eval.finetune --layers 4 --lr 2e-5 --epochs 1 --mix 1 --mix 0.5 --bank base
 
 prints one row per (training configuration, mix, bank) with hybrid and dense recall@5 and MRR@10
-per suite, the base model's first. Measured result and verdict: eval/README.md, "Levers".
+per suite, the base model's first. Measured result and verdict (not kept): eval/README.md,
+"Levers measured and not kept".
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class Config:
     lr: float = 2e-5
     epochs: int = 1
     batch: int = 32
-    temperature: float = 0.05
+    temperature: float = 0.02
     seed: int = 0
 
     def name(self) -> str:
@@ -325,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--lora", type=int, default=0, help="rank of a LoRA on the trained layers (0: full weights)")
     p.add_argument("--lr", type=float, action="append", help="learning rate (repeatable; default 2e-5)")
     p.add_argument("--epochs", type=int, action="append", help="epochs (repeatable; default 1)")
-    p.add_argument("--temperature", type=float, default=0.05)
+    p.add_argument("--temperature", type=float, default=0.02)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--mix", type=float, action="append", help="share of the tuned vector (repeatable; default 1)")
     p.add_argument("--bank", choices=("base", "tuned"), action="append", help="bank vectors (default base)")
