@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -134,10 +135,11 @@ class WordTable:
             found[k] = np.frombuffer(os.pread(self._fd, self._row_bytes, self._offset + i * self._row_bytes), "<f4")
         return found[where.reshape(ids.shape)]
 
-    def __del__(self) -> None:
+    def __del__(self, _close: Callable[[int], None] = os.close) -> None:
+        # bound at definition: at interpreter exit the module's globals (os) may already be gone
         fd = getattr(self, "_fd", None)
         if fd is not None:
-            os.close(fd)
+            _close(fd)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,10 +181,17 @@ def builds_dir(index_dir: Path) -> Path:
 
 
 def new_build_dir(index_dir: Path) -> Path:
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    """A new build's directory, named by the time. The index version is the build's second (with the corpus's
+    hash), so a second build within the same second waits for the next one: two builds never share a version,
+    and a replica following the published index always sees a new build as new."""
     root = builds_dir(index_dir)
     root.mkdir(parents=True, exist_ok=True)
-    return root / stamp
+    while True:
+        now = dt.datetime.now(dt.UTC)
+        stamp = now.strftime("%Y%m%dT%H%M%S%f")
+        if not any(p.name.startswith(stamp[:15]) for p in root.iterdir()):
+            return root / stamp
+        time.sleep(1.001 - now.microsecond / 1e6)
 
 
 def check_index_dir(index_dir: Path) -> None:

@@ -179,3 +179,11 @@ def test_check_model_refuses_another_segmenter(tmp_path: Path) -> None:
     store.write_index(index, content)
     with pytest.raises(IndexMismatchError, match="segmented by version 2000-01-01.1.*vagvisare ingest --rebuild"):
         store.IndexData(index).check_model(EMBEDDER.fingerprint)
+
+
+def test_two_builds_in_one_second_never_share_a_version(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    first = store.new_build_dir(index)
+    first.mkdir()
+    second = store.new_build_dir(index)
+    assert second.name[:15] != first.name[:15], "the version is the build's second: the next build waits for a new one"
