@@ -55,6 +55,7 @@ MAX_CITATIONS = 3
 # a further clause is cited only when it is nearly as strong as the first (measured on the dev
 # suite: citation precision 0.45 → 0.55 at the cost of 2 % of answers losing a relevant citation)
 CITE_SCORE_RATIO = 0.9
+CITE_DENSE_MARGIN = 0.01
 # A follow-up is searched twice, as interpreted (with what it refers to) and as asked, and the two rankings
 # are fused: the interpretation leads, and what the question's own words find keeps a say, so a wrong guess at
 # the referent costs less (measured on the train half of the dialogue suite, 60 answerable follow-ups:
@@ -62,7 +63,6 @@ CITE_SCORE_RATIO = 0.9
 # fusing the two rankings' scores instead of their ranks gave 0.803 at every weight).
 FOLLOWUP_ASKED_WEIGHT = 0.5
 _FOLLOWUP_POOL = 30  # candidates taken from each of the two rankings
-CITE_DENSE_MARGIN = 0.01
 
 
 @dataclass(frozen=True)
@@ -242,10 +242,10 @@ class Assistant:
         taken = {s.idx for s in references}
         fused: dict[int, float] = {}
         found: dict[int, Scored] = {}
-        for weight, retrieval in ((1.0, main), (FOLLOWUP_ASKED_WEIGHT, own)):
+        for retrieval, weight in ((main, 1.0), (own, FOLLOWUP_ASKED_WEIGHT)):
             for rank, s in enumerate(h for h in retrieval.hits if h.idx not in taken):
                 fused[s.idx] = fused.get(s.idx, 0.0) + weight / (self.settings.rrf_k + rank + 1)
-                found.setdefault(s.idx, s if weight == 1.0 else replace(s, score=weight * s.score))
+                found.setdefault(s.idx, s if retrieval is main else replace(s, score=weight * s.score))
         order = sorted(fused, key=lambda i: -fused[i])
         ranked = [(s, "reference") for s in references] + [(found[i], "search") for i in order]
         return replace(main, ranked=ranked[:k], embed_ms=main.embed_ms + own.embed_ms,

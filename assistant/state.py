@@ -110,9 +110,9 @@ class SearchState:
         acronyms = {a.lower() for c in index.clauses for a in re.findall(r"\b[A-ZÅÄÖ][A-ZÅÄÖ0-9]+\b", c.text)}
         # the abbreviation a document's name is built on is a name too: "FDI-lagen" makes "FDI" known (an "FDI
         # notification" names that act's subject, not something the corpus lacks)
-        stems = {n.split("-")[0] for n in (*(n for n, _ in names.names), *(s.lower() for s in names.shorts))
-                 if re.fullmatch(r"[a-zåäö]{2,5}-\w+", n)}
-        known = frozenset([*(n for n, _ in names.names), *(s.lower() for s in names.shorts), *acronyms, *stems])
+        named = [*(n for n, _ in names.names), *(s.lower() for s in names.shorts)]
+        stems = {n.split("-")[0] for n in named if re.fullmatch(r"[a-zåäö]{2,5}-\w+", n)}
+        known = frozenset([*named, *acronyms, *stems])
         df = np.diff(index.bm25.scores["indptr"])
         return cls(
             index=index,
