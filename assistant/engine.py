@@ -398,11 +398,17 @@ class Assistant:
         off = off_map(r.text, [" ".join([*c.heading_path, c.text]) for c in best])
         evidence = measure(r.dense, r.lexical, r.mask, sentence_top, len(r.tokens), r.text, r.lang,
                            self.state.vocabulary, covered, number, 1.0 if unknown else 0.0, r.bank,
-                           1.0 if off else 0.0, self.state.speller.known)
+                           1.0 if off else 0.0, self.state.speller.known, self._outside_top(vector))
         if not has_content(r.text, self._content_word):
             return replace(evidence, score=0.0)  # "???", emoji, gibberish: nothing the sources could answer
         score = self.model.probability(evidence) if self.model else 1.0
         return replace(evidence, score=score)
+
+    def _outside_top(self, vector: np.ndarray | None) -> float:
+        """Cosine of the most similar question the sources do not answer (bank/_outside.jsonl); -1: none."""
+        if vector is None or not len(self.index.outside):
+            return -1.0
+        return float((self.index.outside_vectors @ vector).max())
 
     def _content_word(self, word: str) -> bool:
         """A word that carries a topic and that the corpus or the question bank knows."""

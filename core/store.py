@@ -7,6 +7,7 @@ Layout of an index directory::
     dense.faiss       one normalised vector per passage (a clause, or a window of a long clause)
     sentences.npy     one vector per sentence (float16), for choosing what to quote
     bank.npy          one vector per question of the question bank (float16, ``query:`` prompt)
+    outside.npy       one vector per question the sources do not answer (the bank's other side)
     bm25/             BM25 over clauses (bm25s), tokens from :mod:`core.analyze`
     vocab.json        the vocabulary the compound splitter knows
 
@@ -37,7 +38,7 @@ from core.sources import Source
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: the question bank (bank table, bank.npy)
+FORMAT_VERSION = 3  # 2: the question bank (bank table, bank.npy); 3: questions outside it (outside, outside.npy)
 SEGMENTER_VERSION = "2026-12-01.2"  # bump when segmentation changes clause ids or text
 
 _SCHEMA = """
@@ -58,6 +59,7 @@ CREATE INDEX sentences_clause ON sentences(clause_idx);
 CREATE TABLE bank (
     row INTEGER PRIMARY KEY, clause_idx INTEGER, lang TEXT, question TEXT, origin TEXT, stale INTEGER, text_hash TEXT
 );
+CREATE TABLE outside (row INTEGER PRIMARY KEY, lang TEXT, question TEXT, area TEXT, origin TEXT, text_hash TEXT);
 CREATE VIRTUAL TABLE clauses_fts USING fts5(text, label, content='clauses', content_rowid='idx');
 """
 
@@ -98,6 +100,17 @@ class BankQuestion:
     text_hash: str = ""  # of what was embedded, to reuse the vector in the next build
 
 
+@dataclass(frozen=True)
+class OutsideQuestion:
+    """A question the sources do not answer (a neighbouring area's), as indexed."""
+
+    lang: str
+    question: str
+    area: str
+    origin: str = ""
+    text_hash: str = ""
+
+
 @dataclass
 class IndexContent:
     """Everything one build writes."""
@@ -113,6 +126,8 @@ class IndexContent:
     manifest: dict[str, Any]
     bank: list[BankQuestion] = field(default_factory=list)
     bank_vectors: np.ndarray | None = None
+    outside: list[OutsideQuestion] = field(default_factory=list)
+    outside_vectors: np.ndarray | None = None
 
 
 def _clause_row(idx: int, c: Clause) -> tuple[Any, ...]:
@@ -154,6 +169,8 @@ def write_index(directory: Path, content: IndexContent) -> None:
         db.executemany("INSERT INTO bank VALUES (?,?,?,?,?,?,?)",
                        [(i, b.clause_idx, b.lang, b.question, b.origin, int(b.stale), b.text_hash)
                         for i, b in enumerate(content.bank)])
+        db.executemany("INSERT INTO outside VALUES (?,?,?,?,?,?)",
+                       [(i, o.lang, o.question, o.area, o.origin, o.text_hash) for i, o in enumerate(content.outside)])
         db.execute("INSERT INTO clauses_fts(rowid, text, label) SELECT idx, text, label FROM clauses")
         db.commit()
     finally:
@@ -166,6 +183,9 @@ def write_index(directory: Path, content: IndexContent) -> None:
     np.save(directory / "sentences.npy", content.sentence_vectors.astype(np.float16))
     bank_vectors = content.bank_vectors if content.bank_vectors is not None else np.zeros((0, vectors.shape[1]))
     np.save(directory / "bank.npy", bank_vectors.astype(np.float16))
+    outside_vectors = content.outside_vectors if content.outside_vectors is not None \
+        else np.zeros((0, vectors.shape[1]))
+    np.save(directory / "outside.npy", outside_vectors.astype(np.float16))
 
     bm25 = bm25s.BM25()
     bm25.index([toks or ["∅"] for toks in content.bm25_tokens], show_progress=False)
@@ -264,11 +284,14 @@ class IndexData:
                 self.sentences = [Span(r[1], r[2], r[3], r[4]) for r in db.execute(spans.format("sentences"))]
                 self.bank = [BankQuestion(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) for r in db.execute(
                     "SELECT clause_idx, lang, question, origin, stale, text_hash FROM bank ORDER BY row")]
+                self.outside = [OutsideQuestion(*r) for r in db.execute(
+                    "SELECT lang, question, area, origin, text_hash FROM outside ORDER BY row")]
             finally:
                 db.close()
             self.dense = faiss.read_index(str(self.path / "dense.faiss"))
             self.sentence_vectors = np.load(self.path / "sentences.npy").astype(np.float32)
             self.bank_vectors = np.load(self.path / "bank.npy").astype(np.float32)
+            self.outside_vectors = np.load(self.path / "outside.npy").astype(np.float32)
             self.bm25 = bm25s.BM25.load(str(self.path / "bm25"))
             vocabulary = json.loads((self.path / "vocab.json").read_text(encoding="utf-8"))
         except (OSError, sqlite3.Error, ValueError, RuntimeError) as exc:
@@ -285,7 +308,7 @@ class IndexData:
         self.passage_clause = np.array([p.clause_idx for p in self.passages], dtype=np.int64)
         self.bank_clause = np.array([b.clause_idx for b in self.bank], dtype=np.int64)
         if self.dense.ntotal != len(self.passages) or len(self.sentence_vectors) != len(self.sentences) \
-                or len(self.bank_vectors) != len(self.bank):
+                or len(self.bank_vectors) != len(self.bank) or len(self.outside_vectors) != len(self.outside):
             raise IndexMissingError(f"The index in {index_dir} is inconsistent (vector and row counts differ).",
                                     hint="Run `vagvisare ingest --rebuild`.")
 

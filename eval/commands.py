@@ -278,6 +278,27 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     return run_benchmark(settings, BenchOptions.from_args(args))
 
 
+def _apart_arguments(a: argparse.ArgumentParser) -> None:
+    a.add_argument("--drop", action="store_true", help="take the near-duplicates out of their bank files")
+
+
+def _apart(args: argparse.Namespace, settings: Settings) -> int:
+    from core.embed import load_embedder
+    from eval.apart import NEAR, check_bank_apart, drop
+
+    close = check_bank_apart(settings.bank_path(), load_embedder(settings))
+    for c in close:
+        print(f"{c.entry.file}:{c.entry.line} ({c.cosine:.3f}) {c.entry.question!r} ~ {c.shown_as}")
+    if not close:
+        print(f"No bank question is within cosine {NEAR} of an eval question (or has its words).")
+        return 0
+    if args.drop:
+        print(f"Took {drop([c.entry for c in close])} question(s) out of the bank. Run `vagvisare ingest`.")
+        return 0
+    print(f"{len(close)} bank question(s) near-duplicate eval questions; `--drop` takes them out.")
+    return 1
+
+
 BENCH = Command(("bench",), "start a server on loopback, load it with concurrent clients, "
                             "write docs/benchmark.json and docs/benchmark.md", _bench_arguments, _bench)
 EVAL = Command(("eval",), "run eval suites, compare reports, calibrate abstention")
@@ -294,6 +315,8 @@ EVAL_COMMANDS = (
             _dialogues_arguments, _dialogues),
     Command(("eval", "from-feedback"), "draft suite entries from thumbs-down and wrong-citation feedback",
             _from_feedback_arguments, _from_feedback),
+    Command(("eval", "apart"), "bank questions that near-duplicate an eval question (--drop: take them out)",
+            _apart_arguments, _apart),
     Command(("eval", "tune"), "try retrieval settings on the tunable suites (grid search; sealed suites refused)",
             _tune_arguments, _tune),
 )

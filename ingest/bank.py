@@ -21,7 +21,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -137,9 +137,74 @@ def load_bank(bank_dir: Path, doc_ids: Iterable[str] | None = None) -> list[Bank
     wanted = set(doc_ids) if doc_ids is not None else None
     entries: list[BankEntry] = []
     for path in sorted(bank_dir.glob("*.jsonl")):
+        if path.name == OUTSIDE_FILE:
+            continue
         if wanted is None or path.stem in wanted:
             entries += read_bank_file(path)
     return entries
+
+
+OUTSIDE_FILE = "_outside.jsonl"
+OUTSIDE_KEYS = ("lang", "question", "area", "why", "origin")
+
+
+@dataclass(frozen=True)
+class Outside:
+    """A question the sources do not answer: the bank's other side, for the abstention decision."""
+
+    lang: str
+    question: str
+    area: str  # the neighbouring area it belongs to (data protection, migration, …)
+    why: str  # what it needs that the corpus lacks
+    origin: str = ""
+    file: str = ""  # where it stands, for messages
+    line: int = 0
+
+
+def load_outside(bank_dir: Path) -> list[Outside]:
+    """The questions of ``_outside.jsonl`` in the bank folder (none when there is no such file).
+
+    Each line: lang, question, area (a neighbouring area the corpus does not cover), why (what it needs
+    that the corpus lacks) and origin;
+    every problem is reported with its line, all at once."""
+    path = bank_dir / OUTSIDE_FILE
+    if not path.is_file():
+        return []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BankError(f"Cannot read {path}: {exc}.") from None
+    out: list[Outside] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {n}: not valid JSON ({exc.msg}).")
+            continue
+        if not isinstance(raw, dict) or set(raw) != set(OUTSIDE_KEYS) \
+                or not all(isinstance(v, str) and v.strip() for v in raw.values()):
+            problems.append(f"line {n}: a line is a JSON object with the strings {', '.join(OUTSIDE_KEYS)}.")
+            continue
+        if raw["lang"] not in LANGS:
+            problems.append(f"line {n}: lang {raw['lang']!r} is not one of {', '.join(LANGS)}.")
+            continue
+        key = normalised(raw["question"])
+        if key in seen:
+            problems.append(f"line {n}: the same question stands on line {seen[key]}.")
+            continue
+        seen[key] = n
+        out.append(Outside(raw["lang"], " ".join(raw["question"].split()), raw["area"], raw["why"], raw["origin"],
+                           str(path), n))
+    if problems:
+        shown = problems[:_MAX_REPORTED]
+        more = f"\n  … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        raise BankError(f"{path}: {len(problems)} problem(s):\n  " + "\n  ".join(shown) + more,
+                        hint="See docs/question-bank.md, 'Questions the sources do not answer'.")
+    return out
 
 
 @dataclass(frozen=True)
@@ -190,20 +255,96 @@ def add_question(bank_dir: Path, clause: Clause, question: str, lang: str, origi
     if any(e.clause_id == clause.clause_id and normalised(e.question) == normalised(question) for e in existing):
         raise BankError(f"{clause.clause_id} already has the question {question!r} ({path}).",
                         hint="Nothing to add.")
+    line = _append(bank_dir, clause.doc_id, [entry])
+    return BankEntry(entry.clause_id, lang, question, origin, entry.text_sha, str(path), line)
+
+
+def _append(bank_dir: Path, doc_id: str, entries: list[BankEntry]) -> int:
+    """Append entries to a document's file (written whole to a new file, then swapped in, so a crash
+    leaves the old file); the line number of the first one."""
+    path = bank_dir / f"{doc_id}.jsonl"
     bank_dir.mkdir(parents=True, exist_ok=True)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     if text and not text.endswith("\n"):
         text += "\n"
-    fd, tmp = tempfile.mkstemp(dir=bank_dir, prefix=f".{clause.doc_id}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=bank_dir, prefix=f".{doc_id}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + entry.to_json() + "\n")
+            fh.write(text + "".join(e.to_json() + "\n" for e in entries))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return BankEntry(entry.clause_id, lang, question, origin, entry.text_sha, str(path),
-                     len(text.splitlines()) + 1)
+    return len(text.splitlines()) + 1
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What `vagvisare bank import` did with a file of questions."""
+
+    added: dict[str, int]  # questions appended per document
+    skipped: list[str]  # "line N: why", for questions that were not added
+
+
+def import_questions(bank_dir: Path, source: Path, clauses: list[Clause], origin: str,
+                     detect: Callable[[str], str]) -> Imported:
+    """Add the questions of a JSON Lines file (clause_id, question; lang and origin optional) to the bank.
+
+    A line that is not a JSON object with clause_id and question refuses the whole file (every such
+    line is named, nothing is written). A question for a clause not in force or not in the corpus, or
+    one its clause already has, is skipped and listed; the rest are appended, each tied to the text
+    of its clause (``text_sha``) and marked with its ``origin``."""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BankError(f"Cannot read {source}: {exc}.") from None
+    in_force = {c.clause_id: c for c in clauses if c.status == "in_force"}
+    known = {c.clause_id for c in clauses}
+    problems: list[str] = []
+    rows: list[tuple[int, dict[str, str]]] = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {n}: not valid JSON ({exc.msg}).")
+            continue
+        if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in ("clause_id", "question")):
+            problems.append(f"line {n}: a line is a JSON object with the strings clause_id and question.")
+            continue
+        rows.append((n, raw))
+    if problems:
+        shown = problems[:_MAX_REPORTED]
+        more = f"\n  … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        raise BankError(f"{source}: {len(problems)} problem(s), nothing imported:\n  " + "\n  ".join(shown) + more,
+                        hint='One JSON object a line: {"clause_id": "sfs-2018-585#3:1", "question": "…"}; '
+                             "lang (sv or en) and origin are optional.")
+    existing = {(e.clause_id, normalised(e.question)) for e in load_bank(bank_dir)}
+    new: dict[str, list[BankEntry]] = {}
+    skipped: list[str] = []
+    for n, raw in rows:
+        clause_id, question = raw["clause_id"].strip(), " ".join(raw["question"].split())
+        clause = in_force.get(clause_id)
+        if clause is None:
+            why = "is not in force" if clause_id in known else "is not a clause of the corpus"
+            skipped.append(f"line {n}: {clause_id!r} {why}.")
+            continue
+        key = (clause_id, normalised(question))
+        if key in existing:
+            skipped.append(f"line {n}: {clause_id} already has this question.")
+            continue
+        entry = BankEntry(clause_id, raw.get("lang") or detect(question), question,
+                          raw.get("origin") or origin, text_sha(clause.text))
+        found = _check(json.loads(entry.to_json()), f"line {n}", clause.doc_id)
+        if found:
+            skipped += found
+            continue
+        existing.add(key)
+        new.setdefault(clause.doc_id, []).append(entry)
+    for doc_id, entries in new.items():
+        _append(bank_dir, doc_id, entries)
+    return Imported({d: len(e) for d, e in new.items()}, skipped)
 
 
 def find_clause(clauses: list[Clause], clause_id: str) -> Clause:

@@ -1,4 +1,4 @@
-"""The ingest side's commands: `vagvisare ingest`, `vagvisare sources add|diff|show`, `vagvisare bank add|check`.
+"""The ingest side's commands: `vagvisare ingest`, `vagvisare sources add|diff|show`, `vagvisare bank add|import|check`.
 
 Each parses its arguments, calls one function of :mod:`ingest` and prints the result.
 """
@@ -186,6 +186,29 @@ def _bank_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _bank_import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", type=Path,
+                   help='JSON Lines, one {"clause_id": …, "question": …} a line (lang, origin optional)')
+    p.add_argument("--origin", required=True, help="who wrote them, e.g. blind-2026-12/writer-3 or support")
+
+
+def _bank_import(args: argparse.Namespace, settings: Settings) -> int:
+    from core.language import detect_language
+    from core.sources import load_sources
+    from ingest.bank import import_questions
+    from ingest.inspection import read_and_segment
+
+    clauses = [c for s in load_sources(settings.manifest) for c in read_and_segment(s, settings)[1]]
+    done = import_questions(settings.bank_path(), args.file, clauses, args.origin, detect_language)
+    for why in done.skipped:
+        print(f"skipped {args.file}:{why.removeprefix('line ')}")
+    added = sum(done.added.values())
+    per_doc = ", ".join(f"{d} {n}" for d, n in sorted(done.added.items()))
+    print(f"Added {added} question(s){f' ({per_doc})' if per_doc else ''}; skipped {len(done.skipped)}. "
+          + ("Run `vagvisare ingest` to search with them." if added else ""))
+    return 0
+
+
 INGEST = Command(("ingest",), "read the sources and build the index", _ingest_arguments, _ingest)
 SOURCES_ADD = Command(
     ("sources", "add"), "copy or download a document into the corpus and list it in the manifest",
@@ -205,8 +228,14 @@ BANK_CHECK = Command(("bank", "check"), "how many questions each document has; w
                      description="Check the question bank against the corpus: questions of clauses not in "
                                  "force, and of clauses whose text changed since they were written.")
 
+BANK_IMPORT = Command(("bank", "import"), "add the questions of a JSON Lines file (blind writers, reviews)",
+                      _bank_import_arguments, _bank_import,
+                      description="Add many questions at once: each line names its clause; questions of "
+                                  "clauses not in force and questions already in the bank are skipped and "
+                                  "listed; a malformed line refuses the whole file.")
+
 INGEST_COMMANDS = (INGEST,)
-BANK_COMMANDS = (BANK, BANK_ADD, BANK_CHECK)
+BANK_COMMANDS = (BANK, BANK_ADD, BANK_IMPORT, BANK_CHECK)
 SOURCES_SHOW = Command(
     ("sources", "show"), "list a document's clauses as the index would hold them", _show_arguments, _show,
     description="Read and segment one document of the manifest and list its clauses; no index is needed.")

@@ -29,7 +29,7 @@ from core.records import Clause, ReadDocument
 from core.settings import Settings
 from core.sources import Source, load_sources
 from ingest import versions
-from ingest.bank import check_bank, load_bank
+from ingest.bank import check_bank, load_bank, load_outside
 from ingest.read_eurlex import read_eurlex
 from ingest.read_html import read_html_page
 from ingest.read_pages import read_markdown_page, read_plain_text
@@ -199,6 +199,8 @@ def _previous_vectors(settings: Settings, fingerprint: dict[str, Any]) -> dict[s
         cache[span.text_hash] = vector
     for question, vector in zip(previous.bank, previous.bank_vectors, strict=True):
         cache[question.text_hash] = vector
+    for outside, vector in zip(previous.outside, previous.outside_vectors, strict=True):
+        cache[outside.text_hash] = vector
     return cache
 
 
@@ -294,6 +296,11 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
     bank = [store.BankQuestion(i, e.lang, e.question, e.origin, id(e) in stale, _hash(f"query: {e.question}"))
             for e, i in checked.usable]
     bank_vectors, new_b = _embed(embedder, [b.question for b in bank], cache, progress, queries=True)
+    # and the questions the sources do not answer, embedded the same way (for the abstention decision)
+    outside = [store.OutsideQuestion(o.lang, o.question, o.area, o.origin, _hash(f"query: {o.question}"))
+               for o in load_outside(settings.bank_path())]
+    outside_vectors, new_o = _embed(embedder, [o.question for o in outside], cache, progress, queries=True)
+    new_b += new_o
 
     analyzer = Analyzer.from_texts(c.text for c in clauses)
     bm25_tokens = [
@@ -316,7 +323,7 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
         "documents": {s["doc_id"]: s for s in summaries},
         "counts": {"documents": len(documents), "clauses": len(clauses), "passages": len(passages),
                    "sentences": len(sentences), "bank_questions": len(bank),
-                   "clauses_with_bank": len({b.clause_idx for b in bank})},
+                   "clauses_with_bank": len({b.clause_idx for b in bank}), "outside_questions": len(outside)},
         "libraries": _library_versions(),
         "manifest_file": str(settings.manifest),
         "corpus_dir": str(settings.corpus_dir),
@@ -324,7 +331,7 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
     try:
         store.write_index(build, store.IndexContent(
             documents, clauses, passages, passage_vectors, sentences, sentence_vectors, bm25_tokens,
-            sorted(analyzer.vocabulary), manifest, bank, bank_vectors))
+            sorted(analyzer.vocabulary), manifest, bank, bank_vectors, outside, outside_vectors))
         store.IndexData(build)  # read it back before anyone else does
         store.swap_in(settings.index_dir, build)
     except BaseException:
@@ -333,7 +340,7 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = F
     size = sum(p.stat().st_size for p in build.rglob("*") if p.is_file())
     return BuildReport(settings.index_dir, version, summaries, len(clauses),
                        len(passages), len(sentences), new_p + new_s + new_b,
-                       len(passages) + len(sentences) + len(bank) - new_p - new_s - new_b,
+                       len(passages) + len(sentences) + len(bank) + len(outside) - new_p - new_s - new_b,
                        time.perf_counter() - started, size, warnings, len(bank))
 
 

@@ -11,7 +11,18 @@ import pytest
 from core.errors import NotFoundError
 from core.records import Clause
 from core.settings import Settings
-from ingest.bank import BankError, add_question, check_bank, find_clause, load_bank, read_bank_file, text_sha
+from ingest.bank import (
+    OUTSIDE_FILE,
+    BankError,
+    add_question,
+    check_bank,
+    find_clause,
+    import_questions,
+    load_bank,
+    load_outside,
+    read_bank_file,
+    text_sha,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "corpus" / "bank"
@@ -29,7 +40,7 @@ def test_the_shipped_bank_is_valid_and_names_real_clauses() -> None:
     assert {e.lang for e in entries} == {"sv", "en"}
     assert all(e.origin for e in entries), "every question says who wrote it"
     assert all(len(e.text_sha) == 16 for e in entries), "every question is tied to the text it was written from"
-    files = {p.stem for p in BANK.glob("*.jsonl")}
+    files = {p.stem for p in BANK.glob("*.jsonl") if p.name != OUTSIDE_FILE}
     manifest = (ROOT / "corpus" / "sources.toml").read_text(encoding="utf-8")
     assert all(f'doc_id = "{doc}"' in manifest for doc in files), "one file per document of the manifest"
 
@@ -58,6 +69,33 @@ def test_a_broken_file_names_each_line_and_problem(tmp_path: Path) -> None:
 
 def test_no_bank_folder_is_an_empty_bank(tmp_path: Path) -> None:
     assert load_bank(tmp_path / "nowhere") == []
+    assert load_outside(tmp_path / "nowhere") == []
+
+
+def test_the_shipped_questions_outside_the_sources_are_valid() -> None:
+    outside = load_outside(BANK)
+    assert len(outside) >= 500, "the bank's other side: questions of the neighbouring areas the sources do not cover"
+    assert {o.lang for o in outside} == {"sv", "en"}
+    assert len({o.area for o in outside}) >= 10
+    assert all(o.why and o.origin for o in outside), "each says what it needs that the corpus lacks, and who wrote it"
+    assert not {e.question for e in load_bank(BANK)} & {o.question for o in outside}
+
+
+def test_a_broken_outside_file_names_each_line(tmp_path: Path) -> None:
+    good = {"lang": "sv", "question": "Hur länge gäller ett uppehållstillstånd?", "area": "migration",
+            "why": "Utlänningslagen is not in the corpus.", "origin": "test"}
+    (tmp_path / OUTSIDE_FILE).write_text("\n".join([
+        json.dumps(good), "{oops", json.dumps({**good, "lang": "de", "question": "Wie lange?"}),
+        json.dumps({k: v for k, v in good.items() if k != "why"}),
+        json.dumps({**good, "question": good["question"].upper()}),
+    ]) + "\n", encoding="utf-8")
+    with pytest.raises(BankError) as info:
+        load_outside(tmp_path)
+    message = str(info.value)
+    for expected in ("line 2: not valid JSON", "line 3: lang 'de'", "line 4: a line is a JSON object with the strings "
+                     "lang, question, area, why, origin", "line 5: the same question stands on line 1"):
+        assert expected in message, f"the message must say {expected!r}:\n{message}"
+    assert load_bank(tmp_path) == [], "the file of questions outside the sources is not a document's bank"
 
 
 def test_changed_and_unknown_clauses_are_reported() -> None:
@@ -102,6 +140,43 @@ def test_adding_a_question_appends_one_line(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*.tmp")), "no temporary file is left behind"
 
 
+def test_importing_a_file_adds_what_fits_and_lists_the_rest(tmp_path: Path) -> None:
+    clauses = [_clause("sfs-2018-585#3:1"), _clause("sfs-2018-585#3:2", status="repealed"),
+               _clause("sfs-2021-955#1:1", "Denna förordning kompletterar säkerhetsskyddslagen.")]
+    bank = tmp_path / "bank"
+    add_question(bank, clauses[0], "Vem ska säkerhetsprövas?", "sv", "support")
+    source = tmp_path / "new.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"clause_id": "sfs-2018-585#3:1", "question": "Does a guest researcher need a background check?"},
+        {"clause_id": "sfs-2018-585#3:1", "question": "vem ska  SÄKERHETSPRÖVAS?"},
+        {"clause_id": "sfs-2018-585#3:2", "question": "Gäller den?"},
+        {"clause_id": "sfs-2018-585#9:9", "question": "Finns den?"},
+        {"clause_id": "sfs-2021-955#1:1", "question": "Vad kompletterar förordningen?", "lang": "sv",
+         "origin": "reviewer"},
+    ]) + "\n", encoding="utf-8")
+    done = import_questions(bank, source, clauses, "blind-test-writer", lambda q: "en")
+    assert done.added == {"sfs-2018-585": 1, "sfs-2021-955": 1}
+    assert done.skipped == ["line 2: sfs-2018-585#3:1 already has this question.",
+                            "line 3: 'sfs-2018-585#3:2' is not in force.",
+                            "line 4: 'sfs-2018-585#9:9' is not a clause of the corpus."]
+    entries = load_bank(bank)
+    assert [(e.clause_id, e.lang, e.origin) for e in entries] == [
+        ("sfs-2018-585#3:1", "sv", "support"), ("sfs-2018-585#3:1", "en", "blind-test-writer"),
+        ("sfs-2021-955#1:1", "sv", "reviewer")]
+    assert all(e.text_sha for e in entries), "each question is tied to the text it was written from"
+
+
+def test_a_malformed_import_names_its_lines_and_writes_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "new.jsonl"
+    source.write_text('{"clause_id": "sfs-2018-585#3:1", "question": "Vem?"}\n{oops\n["a list"]\n', encoding="utf-8")
+    with pytest.raises(BankError) as info:
+        import_questions(tmp_path / "bank", source, [_clause("sfs-2018-585#3:1")], "x", lambda q: "sv")
+    message = str(info.value)
+    assert "2 problem(s), nothing imported" in message and "line 2: not valid JSON" in message
+    assert "line 3: a line is a JSON object" in message
+    assert not (tmp_path / "bank").exists()
+
+
 def test_a_question_needs_a_clause_in_force() -> None:
     clauses = [_clause("sfs-2018-585#3:1"), _clause("sfs-2018-585#3:9", status="repealed")]
     assert find_clause(clauses, "sfs-2018-585#3:1") is clauses[0]
@@ -118,6 +193,11 @@ def test_the_index_holds_the_bank_and_search_uses_it(small_settings: Settings, s
     entries = [e for e in load_bank(BANK) if e.doc_id in index.documents]
     assert len(index.bank) == len(entries) > 0
     assert index.bank_vectors.shape == (len(entries), 64)
+    outside = load_outside(BANK)
+    assert [o.question for o in index.outside] == [o.question for o in outside]
+    assert index.outside_vectors.shape == (len(outside), 64)
+    english = next(o.question for o in outside if o.lang == "en")
+    assert small_assistant.evidence(english).outside_top > 0.99, "asked as written: its own vector"
     entry = next(e for e in entries if e.clause_id == "sfs-2021-955#8:2")
     hits = small_assistant.search(entry.question, k=5)
     assert hits[0].clause_id == entry.clause_id, f"{entry.question!r} → {[h.clause_id for h in hits]}"
@@ -159,5 +239,13 @@ def test_the_bank_commands(small_settings: Settings, tmp_path: Path, monkeypatch
     assert added["origin"] == "support" and added["lang"] == "sv"
     assert cli.main(["bank", "add", "sfs-2018-585#3:99", "Finns den?"]) == NotFoundError.exit_code
     assert "No clause 'sfs-2018-585#3:99'" in capsys.readouterr().err
+    source = tmp_path / "import.jsonl"
+    source.write_text(json.dumps({"clause_id": "sfs-2018-585#3:1", "question": "Who needs a security vetting?"})
+                      + "\n" + json.dumps({"clause_id": "sfs-2018-585#3:99", "question": "Finns den?"}) + "\n",
+                      encoding="utf-8")
+    assert cli.main(["bank", "import", str(source), "--origin", "blind-writer"]) == 0
+    out = capsys.readouterr().out
+    assert f"skipped {source}:2: 'sfs-2018-585#3:99' is not a clause of the corpus." in out
+    assert "Added 1 question(s) (sfs-2018-585 1); skipped 1." in out
     assert cli.main(["bank", "check"]) == 0
-    assert "1 questions for 1 of" in capsys.readouterr().out
+    assert "2 questions for 1 of" in capsys.readouterr().out
