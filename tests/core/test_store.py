@@ -71,7 +71,8 @@ def test_the_index_is_a_link_to_its_build(index_dir: Path) -> None:
     assert target.parent == store.builds_dir(index_dir).resolve()
     assert not os.path.isabs(os.readlink(index_dir)), "a relative link survives moving the var directory"
     assert sorted(p.name for p in target.iterdir()) == [
-        "bank.npy", "bm25", "clauses.sqlite", "dense.faiss", "manifest.json", "sentences.npy", "vocab.json"]
+        "bank.npy", "bm25", "clauses.sqlite", "dense.faiss", "manifest.json", "outside.npy", "sentences.npy",
+        "vocab.json"]
 
 
 def test_swap_in_replaces_the_link_and_keeps_two_older_builds(index_dir: Path) -> None:
@@ -129,7 +130,8 @@ def test_no_index(tmp_path: Path) -> None:
     assert info.value.status_code == 503 and info.value.exit_code == 4
 
 
-@pytest.mark.parametrize("damage", ["dense.faiss", "sentences.npy", "vocab.json", "clauses.sqlite", "bm25"])
+@pytest.mark.parametrize("damage",
+                         ["dense.faiss", "sentences.npy", "outside.npy", "vocab.json", "clauses.sqlite", "bm25"])
 def test_a_damaged_index_is_reported_with_the_fix(index_dir: Path, damage: str) -> None:
     target = index_dir.resolve() / damage
     if target.is_dir():

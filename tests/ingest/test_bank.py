@@ -197,7 +197,8 @@ def test_the_index_holds_the_bank_and_search_uses_it(small_settings: Settings, s
     assert [o.question for o in index.outside] == [o.question for o in outside]
     assert index.outside_vectors.shape == (len(outside), 64)
     english = next(o.question for o in outside if o.lang == "en")
-    assert small_assistant.evidence(english).outside_top > 0.99, "asked as written: its own vector"
+    evidence = small_assistant.evidence(english)  # embedded with the glossary's Swedish terms added: not identical
+    assert evidence.outside_top > 0.8 and evidence.outside_nearer == 1.0, evidence
     entry = next(e for e in entries if e.clause_id == "sfs-2021-955#8:2")
     hits = small_assistant.search(entry.question, k=5)
     assert hits[0].clause_id == entry.clause_id, f"{entry.question!r} → {[h.clause_id for h in hits]}"
@@ -239,7 +240,8 @@ def test_the_bank_commands(small_settings: Settings, tmp_path: Path, monkeypatch
     assert added["origin"] == "support" and added["lang"] == "sv"
     assert cli.main(["bank", "add", "sfs-2018-585#3:99", "Finns den?"]) == NotFoundError.exit_code
     assert "No clause 'sfs-2018-585#3:99'" in capsys.readouterr().err
-    source = tmp_path / "import.jsonl"
+    source = tmp_path / "writers" / "import.jsonl"
+    source.parent.mkdir()
     source.write_text(json.dumps({"clause_id": "sfs-2018-585#3:1", "question": "Who needs a security vetting?"})
                       + "\n" + json.dumps({"clause_id": "sfs-2018-585#3:99", "question": "Finns den?"}) + "\n",
                       encoding="utf-8")
