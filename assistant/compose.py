@@ -197,29 +197,44 @@ def choose_sentences(index: IndexData, clause_idx: int, query_vector: np.ndarray
 
 
 # ------------------------------------------------------------------------- definitions
+# The three ways Swedish statutes define a term: a parenthesis after what it names ("… (säkerhetskänslig
+# verksamhet)"), "Med X avses …", and a numbered or dashed list under "I denna lag avses med" / "betyder"
+# ("1. incident: en händelse …").
 _PAREN_TERM = re.compile(r"\(([a-zåäö][a-zåäö-]+(?: [a-zåäö-]+){0,3})\)")
 _MED_AVSES = re.compile(r"\bMed ([a-zåäö][a-zåäö-]+(?: [a-zåäö-]+){0,4}) avses\b")
+_LIST_HEAD = re.compile(r"\b(?:avses med|betyder)\s*\n")
+_LIST_TERM = re.compile(r"(?m)^\s*(?:\d+\.|[-–])\s*([a-zåäö][a-zåäö-]+(?: [a-zåäö-]+){0,4}):\s")
 
 
 DefinedTerm = tuple[re.Pattern[str], str, int]  # (pattern, term, index of the defining clause)
 
 
 def find_defined_terms(index: IndexData) -> list[DefinedTerm]:
-    """(pattern, term, defining clause) for terms the statutes define (built once per index,
-    :class:`assistant.state.SearchState`)."""
-    seen: dict[str, int] = {}
+    """(pattern, term, defining clause) for the terms the statutes define, every defining clause of
+    each (built once per index, :class:`assistant.state.SearchState`)."""
+    seen: dict[tuple[str, int], None] = {}
     for i, c in enumerate(index.clauses):
         if c.kind != "section" or c.status != "in_force":
             continue
-        for m in list(_PAREN_TERM.finditer(c.text)) + list(_MED_AVSES.finditer(c.text)):
-            term = m.group(1)
-            if len(term) >= 6 and term not in seen:
-                seen[term] = i
+        found = [*_PAREN_TERM.finditer(c.text), *_MED_AVSES.finditer(c.text)]
+        if _LIST_HEAD.search(c.text):
+            found += _LIST_TERM.finditer(c.text)
+        for m in found:
+            if len(m.group(1)) >= 6:
+                seen.setdefault((m.group(1), i), None)
     terms = []
-    for term, i in seen.items():
+    for term, i in seen:
         stems = [re.escape(w[: max(4, len(w) - 2)]) + r"\w*" for w in term.split()]
         terms.append((re.compile(r"\b" + r"\s+".join(stems) + r"\b", re.I), term, i))
     return terms
+
+
+def defining_clauses(terms: Sequence[DefinedTerm], question: str) -> list[int]:
+    """The clauses that define the most specific term the question names ("säkerhetskänslig verksamhet"
+    rather than "verksamhet"): for "what does X mean?" they answer first."""
+    named = [(len(term.split()), i) for pattern, term, i in terms if pattern.search(question)]
+    longest = max((n for n, _ in named), default=0)
+    return list(dict.fromkeys(i for n, i in named if n == longest))
 
 
 def definitions_used(index: IndexData, terms: Sequence[DefinedTerm], quotes: list[tuple[int, str]],

@@ -111,3 +111,27 @@ def test_every_sentence_is_a_template_phrase_or_a_verbatim_quote(real_assistant)
             for a, b in citation.highlights:
                 assert 0 <= a < b <= len(clause.text), "highlight spans lie inside the clause"
     assert checked_quotes > 150, "enough quotes were checked to mean something"
+
+
+def test_the_three_defining_forms_and_the_most_specific_term() -> None:
+    from types import SimpleNamespace
+
+    from assistant.compose import defining_clauses, find_defined_terms
+
+    def section(n: int, text: str) -> Clause:
+        return Clause(f"sfs-1#{n}", "sfs-1", str(n), f"{n} §", (), text, "sv", n, kind="section")
+
+    clauses = [
+        section(1, "Denna lag gäller för den som bedriver verksamhet av betydelse för Sveriges säkerhet "
+                   "(säkerhetskänslig verksamhet)."),
+        section(2, "Med verksamhetsutövare avses den som bedriver verksamheten."),
+        section(3, "I denna lag betyder\n1. incident: en händelse som äventyrar tillgängligheten,\n"
+                   "2. verksamhet: det som bedrivs."),
+        section(4, "Säkerhetskänslig verksamhet ska anmälas (se 2 §). Någon incident: inte definierad här."),
+    ]
+    terms = find_defined_terms(SimpleNamespace(clauses=clauses))  # type: ignore[arg-type]
+    assert sorted((term, i) for _, term, i in terms) == [
+        ("incident", 2), ("säkerhetskänslig verksamhet", 0), ("verksamhet", 2), ("verksamhetsutövare", 1)]
+    assert defining_clauses(terms, "Vad menas med säkerhetskänslig verksamhet?") == [0], "not the one of 'verksamhet'"
+    assert defining_clauses(terms, "vad är en incident enligt lagen") == [2]
+    assert defining_clauses(terms, "Vem beslutar om placering?") == []
