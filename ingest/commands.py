@@ -161,7 +161,7 @@ def _bank_check_arguments(p: argparse.ArgumentParser) -> None:
 
 def _bank_check(args: argparse.Namespace, settings: Settings) -> int:
     from core.sources import load_sources
-    from ingest.bank import check_bank, load_bank
+    from ingest.bank import OUTSIDE_FILE, check_bank, load_bank, load_outside
     from ingest.inspection import read_and_segment
 
     clauses = [c for s in load_sources(settings.manifest) for c in read_and_segment(s, settings)[1]]
@@ -178,7 +178,8 @@ def _bank_check(args: argparse.Namespace, settings: Settings) -> int:
     in_force = [i for i, c in enumerate(clauses) if c.status == "in_force"]
     print(table([[d, str(n)] for d, n in sorted(per_doc.items())], ["document", "questions"]))
     print(f"\n{len(checked.usable)} questions for {len(covered)} of {len(in_force)} clauses in force "
-          f"({settings.bank_path()}).")
+          f"({settings.bank_path()}); {len(load_outside(settings.bank_path()))} questions the sources do not "
+          f"answer ({OUTSIDE_FILE}).")
     for e in checked.unknown:
         print(f"not in force or not in the corpus: {e.file}:{e.line} {e.clause_id}")
     for e in checked.stale:

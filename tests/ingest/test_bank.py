@@ -250,4 +250,5 @@ def test_the_bank_commands(small_settings: Settings, tmp_path: Path, monkeypatch
     assert f"skipped {source}:2: 'sfs-2018-585#3:99' is not a clause of the corpus." in out
     assert "Added 1 question(s) (sfs-2018-585 1); skipped 1." in out
     assert cli.main(["bank", "check"]) == 0
-    assert "2 questions for 1 of" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "2 questions for 1 of" in out and "0 questions the sources do not answer (_outside.jsonl)" in out
