@@ -25,7 +25,7 @@ from assistant.feedback import Feedback, Message, Store
 from core.errors import BadRequestError, NotFoundError, VagvisareError
 from core.language import detect_language
 
-ACTIONS = ("done", "bank", "draft")
+ACTIONS = ("done", "bank", "draft", "outside")
 RATINGS = ("up", "down")
 
 

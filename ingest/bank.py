@@ -22,10 +22,10 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from core.errors import ConfigError, NotFoundError
+from core.errors import BadRequestError, ConfigError, NotFoundError
 from core.records import Clause
 
 LANGS = ("sv", "en")
@@ -207,6 +207,23 @@ def load_outside(bank_dir: Path) -> list[Outside]:
     return out
 
 
+def add_outside(bank_dir: Path, question: str, lang: str, area: str, why: str, origin: str) -> Outside:
+    """Append a question the sources do not answer to ``_outside.jsonl`` (written whole, then swapped in)."""
+    entry = Outside(lang, " ".join(question.split()), area.strip(), " ".join(why.split()), origin)
+    if lang not in LANGS or not entry.question or not entry.area or not entry.why:
+        raise BadRequestError("A question outside the sources needs its words, sv or en, an area and why the "
+                              "sources do not answer it.", hint="Fill in the question and why.")
+    if len(entry.question) > MAX_CHARS:
+        raise BadRequestError(f"The question is {len(entry.question)} characters long (at most {MAX_CHARS}).",
+                              hint="Shorten it.")
+    existing = load_outside(bank_dir)
+    if any(normalised(o.question) == normalised(entry.question) for o in existing):
+        raise BadRequestError(f"{OUTSIDE_FILE} already has the question {entry.question!r}.", hint="Nothing to add.")
+    data = {k: getattr(entry, k) for k in OUTSIDE_KEYS}
+    line = _append_line(bank_dir, OUTSIDE_FILE, json.dumps(data, ensure_ascii=False))
+    return replace(entry, file=str(bank_dir / OUTSIDE_FILE), line=line)
+
+
 @dataclass(frozen=True)
 class BankCheck:
     """How a bank stands against the clauses of a build."""
@@ -260,17 +277,22 @@ def add_question(bank_dir: Path, clause: Clause, question: str, lang: str, origi
 
 
 def _append(bank_dir: Path, doc_id: str, entries: list[BankEntry]) -> int:
-    """Append entries to a document's file (written whole to a new file, then swapped in, so a crash
-    leaves the old file); the line number of the first one."""
-    path = bank_dir / f"{doc_id}.jsonl"
+    """Append entries to a document's file; the line number of the first one."""
+    return _append_line(bank_dir, f"{doc_id}.jsonl", "\n".join(e.to_json() for e in entries))
+
+
+def _append_line(bank_dir: Path, name: str, lines: str) -> int:
+    """Append lines to a bank file (written whole to a new file, then swapped in, so a crash leaves the
+    old file); the line number of the first."""
+    path = bank_dir / name
     bank_dir.mkdir(parents=True, exist_ok=True)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     if text and not text.endswith("\n"):
         text += "\n"
-    fd, tmp = tempfile.mkstemp(dir=bank_dir, prefix=f".{doc_id}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=bank_dir, prefix=f".{path.stem}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "".join(e.to_json() + "\n" for e in entries))
+            fh.write(text + lines + "\n")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

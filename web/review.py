@@ -4,8 +4,9 @@ Sign-in is a form (the token is posted once, never put in a URL); it sets a sess
 ``/admin`` signed with the server's secret and the token's fingerprint (changing the token ends every
 session). Each item shows the question, the answer as the user saw it, the clause flagged as wrong and
 the comment; it can become a question-bank entry (the question → the clause it should have cited, through
-the library behind `vagvisare bank add`), an eval draft (the suite format of `vagvisare eval
-from-feedback`, appended to ``<data dir>/feedback-drafts.yaml``), or simply be marked done.
+the library behind `vagvisare bank add`), a question the sources do not answer (``_outside.jsonl``, with
+why), an eval draft (the suite format of `vagvisare eval from-feedback`, appended to
+``<data dir>/feedback-drafts.yaml``), or simply be marked done.
 """
 
 from __future__ import annotations
@@ -106,8 +107,10 @@ def logout(request: Request, csrf: Annotated[str, Form(alias=CSRF_FIELD, max_len
 def act(request: Request, feedback_id: int, action: str,
         csrf: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
         clause_id: Annotated[str, Form(max_length=200)] = "",
-        question: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    """One action on an item: ``bank`` (question → clause), ``draft`` (an eval draft), ``done``, ``reopen``."""
+        question: Annotated[str, Form(max_length=2000)] = "",
+        why: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    """One action on an item: ``bank`` (question → clause), ``outside`` (a question the sources do not
+    answer, with why), ``draft`` (an eval draft), ``done``, ``reopen``."""
     request.app.state.csrf.check(request, csrf)
     _require(request)
     review = _review(request)
@@ -122,6 +125,13 @@ def act(request: Request, feedback_id: int, action: str,
             text = question.strip() or item.feedback.question
             entry = add_question(settings.bank_path(), clause, text, item.lang, f"feedback #{feedback_id}")
             review.record(feedback_id, "bank", f"{entry.clause_id}: {entry.question}")
+        elif action == "outside":
+            from ingest.bank import add_outside
+
+            text = question.strip() or item.feedback.question
+            added = add_outside(request.app.state.settings.bank_path(), text, item.lang, "feedback", why,
+                                f"feedback #{feedback_id}")
+            review.record(feedback_id, "outside", added.question)
         elif action == "draft":
             if clause_id and loaded(request).index.clause(clause_id) is None:
                 raise NotFoundError(f"No clause {clause_id!r} in the index.",
@@ -133,7 +143,7 @@ def act(request: Request, feedback_id: int, action: str,
         elif action == "reopen":
             review.reopen(feedback_id)
         else:
-            raise BadRequestError(f"No action {action!r}.", hint="Use bank, draft, done or reopen.")
+            raise BadRequestError(f"No action {action!r}.", hint="Use bank, outside, draft, done or reopen.")
     except VagvisareError as exc:
         items = review.items(include_done=True)
         ctx = context(request, items=items, show="all", failed_id=feedback_id, failure=exc)

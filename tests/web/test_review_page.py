@@ -118,6 +118,27 @@ def test_turn_an_item_into_a_bank_entry_a_draft_or_mark_it_done(client: TestClie
     assert client.get("/admin/feedback?show=all").text.count("review-item--done") == 2
 
 
+def test_turn_an_item_into_a_question_outside_the_sources(client: TestClient, settings: Settings) -> None:
+    _flag(client)
+    _flag(client)
+    _sign_in(client)
+    page = client.get("/admin/feedback").text
+    assert "Lägg bland frågor utanför källorna" in page
+    first, second = sorted(int(i) for i in re.findall(r'<article class="review-item" id="fb-(\d+)"', page))
+    why = "Needs the ethical review act, which is not in the corpus."
+    r = client.post(f"/admin/feedback/{first}/outside", data={"csrf": csrf_token(client), "why": why},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    line = json.loads((settings.bank_dir / "_outside.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert line == {"lang": "sv", "question": QUESTION, "area": "feedback", "why": why,
+                    "origin": f"feedback #{first}"}
+    again = client.post(f"/admin/feedback/{second}/outside", data={"csrf": csrf_token(client), "why": why})
+    assert again.status_code == 422 and "already has the question" in again.text, "said beside the item"
+    empty = client.post(f"/admin/feedback/{second}/outside", data={"csrf": csrf_token(client), "why": " "})
+    assert empty.status_code == 422 and "why the sources" in empty.text
+    assert client.get("/admin/feedback?show=all").text.count("review-item--done") == 1
+
+
 def test_feedback_list_on_the_command_line(client: TestClient, settings: Settings,
                                            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     _flag(client)
