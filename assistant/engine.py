@@ -38,7 +38,7 @@ from assistant.qtype import question_type
 from assistant.records import Answer, Citation, Hit, Related
 from assistant.references import Resolved, resolve
 from assistant.related import MAX_RELATED, clears_bar
-from assistant.retrieve import Filters, Scored, allowed_mask, search
+from assistant.retrieve import DEFINITION_BOOST, Filters, Scored, allowed_mask, fuse, outside_top, search
 from assistant.scope import has_content, off_map
 from assistant.state import SearchState
 from core.analyze import STOP_EN, STOP_SV
@@ -69,12 +69,6 @@ FOLLOWUP_ASKED_WEIGHT = 0.5
 # 0.125 / 0.25 / 0.375 / 0.5; the middle of the plateau is taken.
 FOLLOWUP_PREVIOUS_WEIGHT = 0.375
 _FOLLOWUP_POOL = 30  # candidates taken from each of the two rankings
-# "What does X mean?" is answered by the clause that defines X, in one of the statutes' three defining forms
-# (assistant.compose.find_defined_terms); a clause that only uses the term often ranks above it. The defining
-# clauses of the most specific term the question names get this much added to their fused score: about a
-# first-ranked BM25 vote (bm25_weight / (rrf_k + 1) = 0.6 / 61), enough to lift a defining clause found at
-# ranks 2–10 to the top, not enough to bring in one that neither signal found at all.
-DEFINITION_BOOST = 0.01
 
 
 @dataclass(frozen=True)
@@ -264,15 +258,8 @@ class Assistant:
             others.append((self._ranked(previous, filters, pool, mode), FOLLOWUP_PREVIOUS_WEIGHT))
         own = others[0][0]  # an explicit reference of the previous question is not this one's
         references = list({s.idx: s for s in (*own.references, *main.references)}.values())
-        taken = {s.idx for s in references}
-        fused: dict[int, float] = {}
-        found: dict[int, Scored] = {}
-        for retrieval, weight in ((main, 1.0), *others):
-            for rank, s in enumerate(h for h in retrieval.hits if h.idx not in taken):
-                fused[s.idx] = fused.get(s.idx, 0.0) + weight / (self.settings.rrf_k + rank + 1)
-                found.setdefault(s.idx, s if retrieval is main else replace(s, score=weight * s.score))
-        order = sorted(fused, key=lambda i: -fused[i])
-        ranked = [(s, "reference") for s in references] + [(found[i], "search") for i in order]
+        fused = fuse(main.hits, [(r.hits, w) for r, w in others], self.settings.rrf_k, {s.idx for s in references})
+        ranked = [(s, "reference") for s in references] + [(s, "search") for s in fused]
         return replace(main, ranked=ranked[:k], embed_ms=main.embed_ms + sum(r.embed_ms for r, _ in others),
                        search_ms=main.search_ms + sum(r.search_ms for r, _ in others))
 
@@ -423,17 +410,11 @@ class Assistant:
         off = off_map(r.text, [" ".join([*c.heading_path, c.text]) for c in best])
         evidence = measure(r.dense, r.lexical, r.mask, sentence_top, len(r.tokens), r.text, r.lang,
                            self.state.vocabulary, covered, number, 1.0 if unknown else 0.0, r.bank,
-                           1.0 if off else 0.0, self.state.speller.known, self._outside_top(vector))
+                           1.0 if off else 0.0, self.state.speller.known, outside_top(self.index, vector))
         if not has_content(r.text, self._content_word):
             return replace(evidence, score=0.0)  # "???", emoji, gibberish: nothing the sources could answer
         score = self.model.probability(evidence) if self.model else 1.0
         return replace(evidence, score=score)
-
-    def _outside_top(self, vector: np.ndarray | None) -> float:
-        """Cosine of the most similar question the sources do not answer (bank/_outside.jsonl); -1: none."""
-        if vector is None or not len(self.index.outside):
-            return -1.0
-        return float((self.index.outside_vectors @ vector).max())
 
     def _content_word(self, word: str) -> bool:
         """A word that carries a topic and that the corpus or the question bank knows."""

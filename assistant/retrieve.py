@@ -11,13 +11,22 @@ in force are left out unless asked for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from assistant.state import SearchState
 from core.errors import BadRequestError
 from core.store import IndexData
+
+# "What does X mean?" is answered by the clause that defines X, in one of the statutes' three defining forms
+# (assistant.compose.find_defined_terms); a clause that only uses the term often ranks above it. The defining
+# clauses of the most specific term the question names get this much added to their fused score: about a
+# first-ranked BM25 vote (bm25_weight / (rrf_k + 1) = 0.6 / 61), enough to lift a defining clause found at
+# ranks 2–10 to the top, not enough to bring in one that neither signal found at all.
+DEFINITION_BOOST = 0.01
 
 MODES = ("hybrid", "dense", "bm25")
 _POOL = 100  # candidates taken from each ranker before fusion
@@ -126,3 +135,24 @@ def search(state: SearchState, query_vector: np.ndarray | None, tokens: list[str
     ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
     return [Scored(c, s, float(dense[c]), dense_rank.get(c), float(lexical[c]), bm25_rank.get(c))
             for c, s in ranked], dense, lexical, bank
+
+
+def fuse(first: Sequence[Scored], others: Sequence[tuple[Sequence[Scored], float]], rrf_k: int,
+         left_out: AbstractSet[int] = frozenset()) -> list[Scored]:
+    """Rankings fused by weighted reciprocal rank, ``first`` at weight 1 (clauses in ``left_out`` skipped).
+    Each clause keeps the record ``first`` gave it, or, found by another ranking only, that ranking's record
+    with its score times the ranking's weight (scores stay comparable with the first ranking's)."""
+    fused: dict[int, float] = {}
+    found: dict[int, Scored] = {}
+    for ranking, weight in ((first, 1.0), *others):
+        for rank, s in enumerate(h for h in ranking if h.idx not in left_out):
+            fused[s.idx] = fused.get(s.idx, 0.0) + weight / (rrf_k + rank + 1)
+            found.setdefault(s.idx, s if ranking is first else replace(s, score=weight * s.score))
+    return [found[i] for i in sorted(fused, key=lambda i: -fused[i])]
+
+
+def outside_top(index: IndexData, query_vector: np.ndarray | None) -> float:
+    """Cosine of the most similar question the sources do not answer (bank/_outside.jsonl); -1: none."""
+    if query_vector is None or not len(index.outside):
+        return -1.0
+    return float((index.outside_vectors @ query_vector).max())
