@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from core.errors import BadRequestError, ConfigError, NotFoundError
 from core.records import Clause
@@ -91,43 +92,54 @@ def _check(raw: object, where: str, doc_id: str) -> list[str]:
     return problems
 
 
-def read_bank_file(path: Path) -> list[BankEntry]:
-    """The questions of one document's file; every problem is reported with its line, all at once."""
-    doc_id = path.stem
+def _json_lines(path: Path, check: Callable[[Any, int], list[str]], hint: str,
+                outcome: str = "") -> list[tuple[int, dict[str, str]]]:
+    """The objects of a JSON Lines file with their line numbers. A line that is not JSON, and whatever
+    ``check(object, line)`` finds, is a problem; all are reported at once, with their lines."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise BankError(f"Cannot read the bank file {path}: {exc}.") from None
-    entries: list[BankEntry] = []
+        raise BankError(f"Cannot read {path}: {exc}.") from None
+    rows: list[tuple[int, dict[str, str]]] = []
     problems: list[str] = []
-    seen: dict[tuple[str, str], int] = {}
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        where = f"line {n}"
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(f"{where}: not valid JSON ({exc.msg}).")
+            problems.append(f"line {n}: not valid JSON ({exc.msg}).")
             continue
-        found = _check(raw, where, doc_id)
+        found = check(raw, n)
         if found:
             problems += found
             continue
-        key = (raw["clause_id"], normalised(raw["question"]))
-        if key in seen:
-            problems.append(f"{where}: the same question for {raw['clause_id']} stands on line {seen[key]}.")
-            continue
-        seen[key] = n
-        entries.append(BankEntry(raw["clause_id"], raw["lang"], raw["question"].strip(), raw.get("origin", ""),
-                                 raw.get("text_sha", ""), str(path), n))
+        rows.append((n, raw))
     if problems:
         shown = problems[:_MAX_REPORTED]
         more = f"\n  … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
-        raise BankError(f"{path}: {len(problems)} problem(s):\n  " + "\n  ".join(shown) + more,
-                        hint="One JSON object a line: clause_id, lang (sv or en), question; optional origin "
-                             "and text_sha. See docs/question-bank.md.")
-    return entries
+        raise BankError(f"{path}: {len(problems)} problem(s){outcome}:\n  " + "\n  ".join(shown) + more, hint=hint)
+    return rows
+
+
+def read_bank_file(path: Path) -> list[BankEntry]:
+    """The questions of one document's file; every problem is reported with its line, all at once."""
+    seen: dict[tuple[str, str], int] = {}
+
+    def check(raw: Any, n: int) -> list[str]:
+        found = _check(raw, f"line {n}", path.stem)
+        if found:
+            return found
+        key = (raw["clause_id"], normalised(raw["question"]))
+        if key in seen:
+            return [f"line {n}: the same question for {raw['clause_id']} stands on line {seen[key]}."]
+        seen[key] = n
+        return []
+
+    rows = _json_lines(path, check, "One JSON object a line: clause_id, lang (sv or en), question; optional "
+                                    "origin and text_sha. See docs/question-bank.md.")
+    return [BankEntry(raw["clause_id"], raw["lang"], raw["question"].strip(), raw.get("origin", ""),
+                      raw.get("text_sha", ""), str(path), n) for n, raw in rows]
 
 
 def load_bank(bank_dir: Path, doc_ids: Iterable[str] | None = None) -> list[BankEntry]:
@@ -170,41 +182,23 @@ def load_outside(bank_dir: Path) -> list[Outside]:
     path = bank_dir / OUTSIDE_FILE
     if not path.is_file():
         return []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BankError(f"Cannot read {path}: {exc}.") from None
-    out: list[Outside] = []
-    problems: list[str] = []
     seen: dict[str, int] = {}
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"line {n}: not valid JSON ({exc.msg}).")
-            continue
+
+    def check(raw: Any, n: int) -> list[str]:
         if not isinstance(raw, dict) or set(raw) != set(OUTSIDE_KEYS) \
                 or not all(isinstance(v, str) and v.strip() for v in raw.values()):
-            problems.append(f"line {n}: a line is a JSON object with the strings {', '.join(OUTSIDE_KEYS)}.")
-            continue
+            return [f"line {n}: a line is a JSON object with the strings {', '.join(OUTSIDE_KEYS)}."]
         if raw["lang"] not in LANGS:
-            problems.append(f"line {n}: lang {raw['lang']!r} is not one of {', '.join(LANGS)}.")
-            continue
+            return [f"line {n}: lang {raw['lang']!r} is not one of {', '.join(LANGS)}."]
         key = normalised(raw["question"])
         if key in seen:
-            problems.append(f"line {n}: the same question stands on line {seen[key]}.")
-            continue
+            return [f"line {n}: the same question stands on line {seen[key]}."]
         seen[key] = n
-        out.append(Outside(raw["lang"], " ".join(raw["question"].split()), raw["area"], raw["why"], raw["origin"],
-                           str(path), n))
-    if problems:
-        shown = problems[:_MAX_REPORTED]
-        more = f"\n  … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
-        raise BankError(f"{path}: {len(problems)} problem(s):\n  " + "\n  ".join(shown) + more,
-                        hint="See docs/question-bank.md, 'Questions the sources do not answer'.")
-    return out
+        return []
+
+    rows = _json_lines(path, check, "See docs/question-bank.md, 'Questions the sources do not answer'.")
+    return [Outside(raw["lang"], " ".join(raw["question"].split()), raw["area"], raw["why"], raw["origin"],
+                    str(path), n) for n, raw in rows]
 
 
 def add_outside(bank_dir: Path, question: str, lang: str, area: str, why: str, origin: str) -> Outside:
@@ -316,32 +310,16 @@ def import_questions(bank_dir: Path, source: Path, clauses: list[Clause], origin
     line is named, nothing is written). A question for a clause not in force or not in the corpus, or
     one its clause already has, is skipped and listed; the rest are appended, each tied to the text
     of its clause (``text_sha``) and marked with its ``origin``."""
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BankError(f"Cannot read {source}: {exc}.") from None
     in_force = {c.clause_id: c for c in clauses if c.status == "in_force"}
     known = {c.clause_id for c in clauses}
-    problems: list[str] = []
-    rows: list[tuple[int, dict[str, str]]] = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"line {n}: not valid JSON ({exc.msg}).")
-            continue
+
+    def check(raw: Any, n: int) -> list[str]:
         if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in ("clause_id", "question")):
-            problems.append(f"line {n}: a line is a JSON object with the strings clause_id and question.")
-            continue
-        rows.append((n, raw))
-    if problems:
-        shown = problems[:_MAX_REPORTED]
-        more = f"\n  … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
-        raise BankError(f"{source}: {len(problems)} problem(s), nothing imported:\n  " + "\n  ".join(shown) + more,
-                        hint='One JSON object a line: {"clause_id": "sfs-2018-585#3:1", "question": "…"}; '
-                             "lang (sv or en) and origin are optional.")
+            return [f"line {n}: a line is a JSON object with the strings clause_id and question."]
+        return []
+
+    rows = _json_lines(source, check, 'One JSON object a line: {"clause_id": "sfs-2018-585#3:1", "question": '
+                                      '"…"}; lang (sv or en) and origin are optional.', ", nothing imported")
     existing = {(e.clause_id, normalised(e.question)) for e in load_bank(bank_dir)}
     new: dict[str, list[BankEntry]] = {}
     skipped: list[str] = []
