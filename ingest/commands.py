@@ -1,4 +1,5 @@
-"""The ingest side's commands: `vagvisare ingest`, `vagvisare sources add|diff|show`, `vagvisare bank add|import|check`.
+"""The ingest side's commands: `vagvisare ingest`, `vagvisare sources add|diff|show` and
+`vagvisare bank add|import|outside|check`.
 
 Each parses its arguments, calls one function of :mod:`ingest` and prints the result.
 """
@@ -187,6 +188,24 @@ def _bank_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _bank_outside_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", metavar="QUESTION", help="a question the sources do not answer, as a user asked it")
+    p.add_argument("--why", required=True, help="what it needs that the corpus lacks (a law, a fact)")
+    p.add_argument("--area", default="support", help="the neighbouring area, e.g. data_protection (default: support)")
+    p.add_argument("--lang", choices=("sv", "en"), default=None, help="its language (default: detected)")
+    p.add_argument("--origin", default="support", help="who wrote it (default: support)")
+
+
+def _bank_outside(args: argparse.Namespace, settings: Settings) -> int:
+    from core.language import detect_language
+    from ingest.bank import add_outside
+
+    added = add_outside(settings.bank_path(), args.question, args.lang or detect_language(args.question),
+                        args.area, args.why, args.origin)
+    print(f"Added to {added.file} line {added.line} ({added.lang}). Run `vagvisare ingest` to use it.")
+    return 0
+
+
 def _bank_import_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", type=Path,
                    help='JSON Lines, one {"clause_id": …, "question": …} a line (lang, origin optional)')
@@ -235,8 +254,13 @@ BANK_IMPORT = Command(("bank", "import"), "add the questions of a JSON Lines fil
                                   "clauses not in force and questions already in the bank are skipped and "
                                   "listed; a malformed line refuses the whole file.")
 
+BANK_OUTSIDE = Command(("bank", "outside"), "add a question the sources do not answer (with why)",
+                       _bank_outside_arguments, _bank_outside,
+                       description="Append a question the sources do not answer to _outside.jsonl in the "
+                                   "question bank; the abstention decision uses it after `vagvisare ingest`.")
+
 INGEST_COMMANDS = (INGEST,)
-BANK_COMMANDS = (BANK, BANK_ADD, BANK_IMPORT, BANK_CHECK)
+BANK_COMMANDS = (BANK, BANK_ADD, BANK_IMPORT, BANK_OUTSIDE, BANK_CHECK)
 SOURCES_SHOW = Command(
     ("sources", "show"), "list a document's clauses as the index would hold them", _show_arguments, _show,
     description="Read and segment one document of the manifest and list its clauses; no index is needed.")

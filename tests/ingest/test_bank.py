@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import NotFoundError
+from core.errors import BadRequestError, NotFoundError
 from core.records import Clause
 from core.settings import Settings
 from ingest.bank import (
@@ -249,6 +249,12 @@ def test_the_bank_commands(small_settings: Settings, tmp_path: Path, monkeypatch
     out = capsys.readouterr().out
     assert f"skipped {source}:2: 'sfs-2018-585#3:99' is not a clause of the corpus." in out
     assert "Added 1 question(s) (sfs-2018-585 1); skipped 1." in out
+    assert cli.main(["bank", "outside", "Hur länge gäller ett uppehållstillstånd för en gästforskare?",
+                     "--why", "Utlänningslagen is not in the corpus.", "--area", "migration"]) == 0
+    assert "_outside.jsonl line 1 (sv)" in capsys.readouterr().out
+    assert cli.main(["bank", "outside", "Hur länge gäller ett uppehållstillstånd för en gästforskare?",
+                     "--why", "again"]) == BadRequestError.exit_code
+    assert "already has the question" in capsys.readouterr().err
     assert cli.main(["bank", "check"]) == 0
     out = capsys.readouterr().out
-    assert "2 questions for 1 of" in out and "0 questions the sources do not answer (_outside.jsonl)" in out
+    assert "2 questions for 1 of" in out and "1 questions the sources do not answer (_outside.jsonl)" in out

@@ -32,6 +32,7 @@ def test_the_top_level_commands_in_the_order_of_help() -> None:
     (["sources", "show", "doc", "--json"], ("sources", "show")),
     (["bank", "add", "sfs-2018-585#3:1", "Vem?"], ("bank", "add")),
     (["bank", "import", "q.jsonl", "--origin", "x"], ("bank", "import")),
+    (["bank", "outside", "Vad kostar det?", "--why", "x"], ("bank", "outside")),
     (["bank", "check"], ("bank", "check")),
     (["eval", "run", "--mode", "hybrid"], ("eval", "run")),
     (["ask", "Vem?", "--json"], ("ask",)),
