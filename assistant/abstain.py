@@ -118,6 +118,7 @@ class Evidence:
     bank_margin: float = 0.0  # how far it stands above the bank's clauses ranked 10–30
     off_map: float = 0.0  # 1 when the question is about a neighbouring area no best clause touches (scope.py)
     outside_nearer: float = 0.0  # 1 when a question the sources do not answer is nearer than any bank question
+    # (0 when the clauses searched have no bank: an operator's guideline is not judged by a comparison it lacks)
     outside_top: float = -1.0  # cosine of the nearest question the sources do not answer (-1: none; not a feature)
     score: float = 0.0  # probability that the sources answer the question
 
@@ -282,7 +283,7 @@ def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_t
     bank_top, bank_margin = _top_and_margin(bank[allowed]) if bank is not None else (-1.0, 0.0)
     return Evidence(dense_top, margin, sentence_top, bm25_top, agree,
                     unknown_share(question, lang, vocabulary, also_known), covered, number, unknown, bank_top,
-                    bank_margin, off, float(outside_top > bank_top), outside_top)
+                    bank_margin, off, float(bank_top > -1.0 and outside_top > bank_top), outside_top)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.abstain import Evidence, Vocabulary, fact_unmet, fit, names, unknown_names
+from assistant.abstain import Evidence, Vocabulary, fact_unmet, fit, measure, names, unknown_names
 
 VOCABULARY = Vocabulary({"säkerhetsskydd", "riksdagen", "vinnova", "sverige", "universitet", "schweiz"})
 KNOWN = frozenset({"säkerhetsskyddslagen", "ssl", "protective security act", "eu", "isp"})
@@ -96,3 +96,18 @@ def test_malformed_word_lists_are_refused_with_file_line_and_problem(tmp_path, t
     with pytest.raises(ConfigError) as err:
         load_word_lists(path)
     assert said in str(err.value) and str(path) in str(err.value), str(err.value)
+
+
+def test_a_nearer_question_outside_the_sources_counts_only_where_there_is_a_bank() -> None:
+    import numpy as np
+
+    dense, lexical, mask = np.array([0.8, 0.7, 0.6]), np.array([2.0, 1.0, 0.0]), np.array([True, True, True])
+
+    def nearer(bank: list[float], outside: float) -> float:
+        return measure(dense, lexical, mask, 0.8, 3, "Vad gäller?", "sv", VOCABULARY, bank=np.array(bank),
+                       outside_top=outside).outside_nearer
+
+    assert nearer([0.90, 0.85, -1.0], 0.95) == 1.0, "a question the sources do not answer is nearer"
+    assert nearer([0.90, 0.85, -1.0], 0.80) == 0.0
+    assert nearer([-1.0, -1.0, -1.0], 0.95) == 0.0, "no bank for these clauses (an operator's guideline)"
+    assert nearer([0.90, 0.85, -1.0], -1.0) == 0.0, "no questions outside the sources"
