@@ -253,10 +253,11 @@ class Assistant:
         (vector, scores of every clause, tokens) is the interpretation's."""
         pool = max(k, _FOLLOWUP_POOL)
         main = self._ranked(interpreted, filters, pool, mode, lang)
-        others = [(self._ranked(asked, filters, pool, mode, lang), FOLLOWUP_ASKED_WEIGHT)]
+        own = self._ranked(asked, filters, pool, mode, lang)
+        others = [(own, FOLLOWUP_ASKED_WEIGHT)]
         if previous and FOLLOWUP_PREVIOUS_WEIGHT > 0:
             others.append((self._ranked(previous, filters, pool, mode), FOLLOWUP_PREVIOUS_WEIGHT))
-        own = others[0][0]  # an explicit reference of the previous question is not this one's
+        # an explicit reference of the previous question is not this one's
         references = list({s.idx: s for s in (*own.references, *main.references)}.values())
         fused = fuse(main.hits, [(r.hits, w) for r, w in others], self.settings.rrf_k, {s.idx for s in references})
         ranked = [(s, "reference") for s in references] + [(s, "search") for s in fused]

@@ -11,8 +11,6 @@ import of blind questions; ``tests/eval/test_bank_apart.py`` fails the build whe
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +20,7 @@ import yaml
 
 from core.embed import Embedder
 from eval.suites import SUITES_DIR, load_suites
-from ingest.bank import BankEntry, Outside, load_bank, load_outside, normalised
+from ingest.bank import BankEntry, Outside, load_bank, load_outside, normalised, remove_lines
 
 DIALOGUES = Path(__file__).parent / "dialogues" / "blind.yaml"
 NEAR = 0.945  # a little under the test's 0.95, so that a rebuilt model's rounding cannot bring one back
@@ -79,21 +77,7 @@ def drop(entries: Sequence[BankEntry | Outside]) -> int:
     by_file: dict[str, set[int]] = {}
     for e in entries:
         by_file.setdefault(e.file, set()).add(e.line)
-    removed = 0
-    for file, lines in by_file.items():
-        path = Path(file)
-        kept = [line for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-                if n not in lines]
-        removed += len(lines)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write("".join(line + "\n" for line in kept))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return removed
+    return sum(remove_lines(Path(file), lines) for file, lines in by_file.items())
 
 
 def check_bank_apart(bank_dir: Path, embedder: Embedder) -> list[TooClose]:

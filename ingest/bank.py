@@ -276,22 +276,34 @@ def _append(bank_dir: Path, doc_id: str, entries: list[BankEntry]) -> int:
 
 
 def _append_line(bank_dir: Path, name: str, lines: str) -> int:
-    """Append lines to a bank file (written whole to a new file, then swapped in, so a crash leaves the
-    old file); the line number of the first."""
+    """Append lines to a bank file; the line number of the first."""
     path = bank_dir / name
     bank_dir.mkdir(parents=True, exist_ok=True)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     if text and not text.endswith("\n"):
         text += "\n"
-    fd, tmp = tempfile.mkstemp(dir=bank_dir, prefix=f".{path.stem}.", suffix=".tmp")
+    _write_whole(path, text + lines + "\n")
+    return len(text.splitlines()) + 1
+
+
+def remove_lines(path: Path, numbers: Iterable[int]) -> int:
+    """Take the given lines (numbered from 1) out of a bank file; how many went."""
+    gone = set(numbers)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    _write_whole(path, "".join(line + "\n" for n, line in enumerate(lines, start=1) if n not in gone))
+    return len(gone & set(range(1, len(lines) + 1)))
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write a bank file whole to a new file, then swap it in, so a crash leaves the old file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + lines + "\n")
+            fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return len(text.splitlines()) + 1
 
 
 @dataclass(frozen=True)

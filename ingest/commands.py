@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from core.commands import Command, table
+from core.records import Clause
 from core.settings import Settings
 
 
@@ -156,16 +157,22 @@ def _bank_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _all_clauses(settings: Settings) -> list[Clause]:
+    """Every clause of the manifest's documents, read and segmented (no index needed)."""
+    from core.sources import load_sources
+    from ingest.inspection import read_and_segment
+
+    return [c for s in load_sources(settings.manifest) for c in read_and_segment(s, settings)[1]]
+
+
 def _bank_check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the questions to review as JSON")
 
 
 def _bank_check(args: argparse.Namespace, settings: Settings) -> int:
-    from core.sources import load_sources
     from ingest.bank import OUTSIDE_FILE, check_bank, load_bank, load_outside
-    from ingest.inspection import read_and_segment
 
-    clauses = [c for s in load_sources(settings.manifest) for c in read_and_segment(s, settings)[1]]
+    clauses = _all_clauses(settings)
     checked = check_bank(load_bank(settings.bank_path()), clauses)
     if args.json:
         print(json.dumps({"usable": len(checked.usable),
@@ -214,12 +221,9 @@ def _bank_import_arguments(p: argparse.ArgumentParser) -> None:
 
 def _bank_import(args: argparse.Namespace, settings: Settings) -> int:
     from core.language import detect_language
-    from core.sources import load_sources
     from ingest.bank import import_questions
-    from ingest.inspection import read_and_segment
 
-    clauses = [c for s in load_sources(settings.manifest) for c in read_and_segment(s, settings)[1]]
-    done = import_questions(settings.bank_path(), args.file, clauses, args.origin, detect_language)
+    done = import_questions(settings.bank_path(), args.file, _all_clauses(settings), args.origin, detect_language)
     for why in done.skipped:
         print(f"skipped {args.file}:{why.removeprefix('line ')}")
     added = sum(done.added.values())
