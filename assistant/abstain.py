@@ -268,8 +268,7 @@ def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_t
             off: float = 0.0, also_known: Callable[[str], bool] | None = None, outside_top: float = -1.0) -> Evidence:
     allowed = np.flatnonzero(mask)
     if not len(allowed):
-        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, number, unknown, -1.0, 0.0, off,
-                        float(outside_top > -1.0), outside_top)
+        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, number, unknown, -1.0, 0.0, off, 0.0, outside_top)
     d = dense[allowed]
     order = np.argsort(-d)
     dense_top = float(d[order[0]])
