@@ -1,8 +1,8 @@
 """Hybrid retrieval: dense (e5, ``query:`` prompt) and BM25, fused by weighted reciprocal rank.
 
 A clause is found by its text and by the questions of the question bank it answers: its dense
-score is the better of its text's similarity and its best bank question's (less an offset, since
-two questions resemble each other more than a question resembles a law's text), and its BM25
+score is the better of its text's similarity and its bank questions' (pooled as a soft maximum, less
+an offset, since two questions resemble each other more than a question resembles a law's text), and its BM25
 document holds the bank questions' words (written so at ingest).
 
 Filters (documents, kinds, bindings, languages) apply before ranking; clauses not
@@ -27,6 +27,15 @@ from core.store import IndexData
 # first-ranked BM25 vote (bm25_weight / (rrf_k + 1) = 0.6 / 61), enough to lift a defining clause found at
 # ranks 2–10 to the top, not enough to bring in one that neither signal found at all.
 DEFINITION_BOOST = 0.01
+
+# A clause's bank questions vote together: its bank score is a soft maximum of their cosines, so a clause
+# asked about in several of the ways a question is put scores above one with a single near paraphrase (a
+# kNN vote). At T = 0.01 a question at the best cosine counts fully and one 0.03 below adds a twentieth of
+# it; ten questions all at the best cosine add T·ln 10 = 0.023. Measured on dev, blind-train and
+# blind-extra (answerable, mean of the three): MRR@10 0.805 → 0.817, recall@5 0.892 → 0.897, hit@1
+# 0.696 → 0.716 against the best question alone; T = 0.0075 and 0.0125 within 0.003, T = 0.02 worse
+# than the best alone.
+BANK_TEMPERATURE = 0.01
 
 MODES = ("hybrid", "dense", "bm25")
 _POOL = 100  # candidates taken from each ranker before fusion
@@ -65,12 +74,19 @@ def allowed_mask(state: SearchState, filters: Filters) -> np.ndarray:
     return mask
 
 
-def bank_scores(index: IndexData, query_vector: np.ndarray) -> np.ndarray:
-    """Cosine of each clause's most similar bank question (-1 for a clause without questions)."""
-    best = np.full(len(index.clauses), -1.0, dtype=np.float32)
-    if len(index.bank):
-        np.maximum.at(best, index.bank_clause, index.bank_vectors @ query_vector)
-    return best
+def bank_scores(index: IndexData, query_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each clause's bank questions against the question: the best cosine, and all of them pooled as a soft
+    maximum, T·log Σ exp(cosine / T) (-1 for a clause without questions, in both)."""
+    n = len(index.clauses)
+    best = np.full(n, -1.0, dtype=np.float32)
+    if not len(index.bank):
+        return best, best.copy()
+    sims = index.bank_vectors @ query_vector
+    np.maximum.at(best, index.bank_clause, sims)
+    top = float(sims.max())
+    mass = np.bincount(index.bank_clause, weights=np.exp((sims - top) / BANK_TEMPERATURE), minlength=n)
+    pooled = np.where(best > -1, top + BANK_TEMPERATURE * np.log(np.maximum(mass, 1e-300)), -1.0)
+    return best, pooled.astype(np.float32)
 
 
 def dense_scores(state: SearchState, query_vector: np.ndarray, sentence_weight: float = 0.0) -> np.ndarray:
@@ -93,8 +109,8 @@ def clause_scores(state: SearchState, query_vector: np.ndarray, sentence_weight:
                   bank_offset: float) -> tuple[np.ndarray, np.ndarray]:
     """Dense score of each clause (by its text or, less the offset, its bank questions) and the bank's own."""
     text = dense_scores(state, query_vector, sentence_weight)
-    bank = bank_scores(state.index, query_vector)
-    return np.maximum(text, bank - bank_offset), bank
+    bank, pooled = bank_scores(state.index, query_vector)
+    return np.maximum(text, pooled - bank_offset), bank
 
 
 def bm25_scores(index: IndexData, tokens: list[str]) -> np.ndarray:
