@@ -13,8 +13,11 @@ the corpus uses most often among
 
 Words the question bank's English questions use are English and are left alone; in a question
 that reads as Swedish once mended, the Swedish reading of a word without its dots wins ("far" →
-"får", "ar" → "är") when the corpus uses the dotted word more often. The text the engine searches
-is the mended one; answers still quote the sources verbatim.
+"får", "ar" → "är") when the corpus uses the dotted word more often. The bank's Swedish questions
+are written as users type them, some without å/ä/ö on purpose: their words are known (not typos),
+but a form the corpus itself never writes ("verksamhetsutovare") still gives way to the corpus's
+dotted word ("verksamhetsutövare"), since the law is never written without its marks. The text the
+engine searches is the mended one; answers still quote the sources verbatim.
 """
 
 from __future__ import annotations
@@ -55,10 +58,12 @@ def _slips(word: str) -> set[str]:
 
 @dataclass
 class Speller:
-    """The corpus's Swedish words with their counts, and the English words the bank's questions use."""
+    """The Swedish words of the corpus and of the bank's Swedish questions with their counts, the English words
+    the bank's questions use, and the words the corpus itself writes."""
 
     swedish: Counter[str]
     english: frozenset[str] = frozenset()
+    written: frozenset[str] = frozenset()  # empty: every Swedish word counts as written by the corpus
     _by_plain: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _stems: frozenset[str] = field(default_factory=frozenset, init=False, repr=False)
 
@@ -67,16 +72,21 @@ class Speller:
         self._stems = frozenset(self._stemmer.stemWords(list(self.swedish)))
         best: dict[str, tuple[int, str]] = {}
         for word, count in self.swedish.items():
+            if self.written and word not in self.written:
+                continue  # a dotted form is offered only as the corpus writes it
             key = plain(word)
             if key not in best or count > best[key][0]:
                 best[key] = (count, word)
         self._by_plain = {k: w for k, (_, w) in best.items()}
 
     @classmethod
-    def build(cls, swedish_texts: Iterable[str], english_texts: Iterable[str] = ()) -> Speller:
-        swedish = Counter(w.lower() for t in swedish_texts for w in _WORD.findall(t))
+    def build(cls, swedish_texts: Iterable[str], english_texts: Iterable[str] = (),
+              typed_texts: Iterable[str] = ()) -> Speller:
+        """``swedish_texts``: the corpus; ``typed_texts``: Swedish questions as users type them (the bank's)."""
+        written = Counter(w.lower() for t in swedish_texts for w in _WORD.findall(t))
+        typed = Counter(w.lower() for t in typed_texts for w in _WORD.findall(t))
         english = frozenset(w.lower() for t in english_texts for w in _WORD.findall(t))
-        return cls(swedish, english)
+        return cls(written + typed, english, frozenset(written) if typed else frozenset())
 
     def known(self, word: str) -> bool:
         return word in self.swedish or word in self.english
@@ -111,6 +121,9 @@ class Speller:
             dotted = self._dotted(low)
             if dotted and self.swedish[dotted] >= 2:
                 return dotted
+        if undotted and self.written and low not in self.written and (swedish_question or low not in self.english):
+            # known only as users type it (a bank question without its dots): the corpus's dotted word is meant
+            return self._dotted(low)
         return None
 
     def mend(self, text: str, is_swedish: Callable[[str], bool] | None = None) -> tuple[str, list[tuple[str, str]]]:

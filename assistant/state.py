@@ -126,7 +126,7 @@ class SearchState:
             companions=companion_documents(index),
             vocabulary=Vocabulary(index.analyzer.vocabulary),
             speller=Speller.build([*(c.text for c in index.clauses), *(c.label for c in index.clauses),
-                                   *(h for c in index.clauses for h in c.heading_path),
-                                   *(b.question for b in index.bank if b.lang == "sv")],
-                                  [b.question for b in index.bank if b.lang == "en"]),
+                                   *(h for c in index.clauses for h in c.heading_path)],
+                                  [b.question for b in index.bank if b.lang == "en"],
+                                  [b.question for b in index.bank if b.lang == "sv"]),
         )

@@ -42,3 +42,14 @@ def test_english_and_short_words_are_left_alone_in_an_english_question() -> None
 
 def test_capitals_are_kept() -> None:
     assert speller().mend("Sakerhetsklass", _swedish)[0] == "Säkerhetsklass"
+
+
+def test_a_word_users_type_without_dots_gives_way_to_the_corpus_spelling() -> None:
+    # the bank's Swedish questions are typed as users type them, some without å/ä/ö: known words, not typos,
+    # but the corpus never writes them so
+    sp = Speller.build(CORPUS, ENGLISH, ["maste man ha sakerhetsprovning", "vem beslutar om registerkontroll"])
+    assert sp.known("sakerhetsprovning")
+    assert sp.mend("vem beslutar om sakerhetsprovning", _swedish)[0] == "vem beslutar om säkerhetsprövning"
+    assert sp.mend_word("sakerhetsprovning", swedish_question=False) == "säkerhetsprövning"
+    assert sp.mend_word("beslutar", swedish_question=True) is None, "the corpus writes it so"
+    assert sp.mend_word("maste", swedish_question=True) is None, "no dotted form in the corpus to give way to"
