@@ -63,7 +63,7 @@ class Settings:
     rrf_k: int = _s(30, "The k constant of reciprocal rank fusion.")
     sentence_weight: float = _s(0.3, "Share of a clause's dense score taken from its best-matching sentence.")
     bank_offset: float = _s(
-        0.04, "A clause's dense score is the better of its text's and (this much lower) its best bank question's "
+        0.04, "A clause's dense score is the better of its text's and (this much lower) its bank questions' (pooled) "
               "similarity to the question: questions resemble each other more than they resemble a law's text.")
     document_boost: float = _s(
         0.02, "Fusion bonus for clauses of a document the question names (half for its companion act).")
