@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -158,7 +159,7 @@ class SqliteDatabase(Database):
         if db is None:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
+            _write_ahead_log(db)
             db.execute("PRAGMA synchronous=FULL")  # an acknowledged row survives power loss, not only a crash
             db.execute("PRAGMA busy_timeout=30000")
             self._local.db = db
@@ -239,3 +240,18 @@ def open_database(data_dir: Path, url: str = "") -> Database:
         return PostgresDatabase(url)
     raise ConfigError(f"VAGVISARE_DATABASE_URL has the scheme {scheme!r}, which is not supported.",
                       hint="Leave it unset for SQLite in the data directory, or use postgresql://user@host/db.")
+
+
+def _write_ahead_log(db: sqlite3.Connection, wait_s: float = 30.0) -> None:
+    """Switch the file to write-ahead logging. The switch needs the file to itself for a moment, and SQLite
+    does not wait for that with the busy timeout: when servers open a new file together, all but one may be
+    told "database is locked" at once (3 of 60 starts of four servers together did). So retry, briefly."""
+    give_up = time.monotonic() + wait_s
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > give_up:
+                raise
+            time.sleep(0.01)

@@ -119,7 +119,7 @@ def test_the_installed_command_answers_from_outside_the_repository_with_calibrat
     assert done.returncode == 0, f"vagvisare ask failed:\n{done.stderr}"
     answer = json.loads(done.stdout)
     assert not answer["abstained"] and answer["citations"], "an answerable question is answered, with citations"
-    assert answer["citations"][0]["clause_id"] == "sfs-2018-585#3:1"
+    assert "sfs-2018-585#3:1" in [c["clause_id"] for c in answer["citations"]], "3 kap. 1 § says who is vetted"
     assert "not calibrated" not in done.stderr, f"assistant/calibration.json must ship in the wheel:\n{done.stderr}"
     assert 0.0 < answer["evidence"] < 1.0, "a calibrated model gives a probability (1.0 means no calibration)"
 
