@@ -25,6 +25,7 @@ from core.errors import ConfigError, VagvisareError
 log = logging.getLogger(__name__)
 POOL_SIZE = 16  # connections per server process (PostgreSQL's default limit is 100 in all)
 POOL_TIMEOUT_S = 30.0
+SQLITE_WAIT_S = 30.0  # how long a SQLite connection waits for another's lock
 Row = dict[str, Any]
 
 
@@ -157,11 +158,11 @@ class SqliteDatabase(Database):
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db = sqlite3.connect(self.path, timeout=SQLITE_WAIT_S, isolation_level=None)
             db.row_factory = sqlite3.Row
             _write_ahead_log(db)
             db.execute("PRAGMA synchronous=FULL")  # an acknowledged row survives power loss, not only a crash
-            db.execute("PRAGMA busy_timeout=30000")
+            db.execute(f"PRAGMA busy_timeout={int(SQLITE_WAIT_S * 1000)}")
             self._local.db = db
         return db
 
@@ -242,11 +243,11 @@ def open_database(data_dir: Path, url: str = "") -> Database:
                       hint="Leave it unset for SQLite in the data directory, or use postgresql://user@host/db.")
 
 
-def _write_ahead_log(db: sqlite3.Connection, wait_s: float = 30.0) -> None:
+def _write_ahead_log(db: sqlite3.Connection) -> None:
     """Switch the file to write-ahead logging. The switch needs the file to itself for a moment, and SQLite
     does not wait for that with the busy timeout: when servers open a new file together, all but one may be
     told "database is locked" at once (3 of 60 starts of four servers together did). So retry, briefly."""
-    give_up = time.monotonic() + wait_s
+    give_up = time.monotonic() + SQLITE_WAIT_S
     while True:
         try:
             db.execute("PRAGMA journal_mode=WAL")
