@@ -3,8 +3,8 @@
 The features describe how well the best clauses cover the question (similarity of the
 best clause and sentence, how far the best clause stands out from the rest, whether
 BM25 and the dense model agree, and how many of the question's words the corpus does
-not know at all), and whether the nearest question people ask is one the sources answer
-(the question bank) or one they do not (its other side, ``bank/_outside.jsonl``). A logistic
+not know at all), and whether the questions people ask that come nearest are ones the sources
+answer (the question bank) or ones they do not (its other side, ``bank/_outside.jsonl``). A logistic
 model over them, fitted on the tunable suites by ``vagvisare eval calibrate``, gives the
 probability that the question is answerable; below the calibrated threshold the assistant abstains.
 """
@@ -28,7 +28,7 @@ from core.datafile import entry_error, load_yaml, require_list, require_mapping
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
 FEATURES = ("dense_top", "dense_margin", "sentence_top", "bm25_top", "agree", "unknown_share", "coverage",
-            "fact_unmet", "unknown_name", "bank_top", "bank_margin", "off_map", "outside_nearer")
+            "fact_unmet", "unknown_name", "bank_top", "bank_margin", "off_map", "outside_pull")
 
 WORDS_FILE = Path(__file__).parent / "data" / "abstain.yaml"
 _WORD_LISTS = ("common_english", "english_names", "not_statutes")
@@ -117,8 +117,8 @@ class Evidence:
     bank_top: float = 0.0  # cosine of the most similar question of the question bank (-1: no bank)
     bank_margin: float = 0.0  # how far it stands above the bank's clauses ranked 10–30
     off_map: float = 0.0  # 1 when the question is about a neighbouring area no best clause touches (scope.py)
-    outside_nearer: float = 0.0  # 1 when a question the sources do not answer is nearer than any bank question
-    # (0 when the clauses searched have no bank: an operator's guideline is not judged by a comparison it lacks)
+    outside_pull: float = 0.0  # how much nearer the questions the sources do not answer come than the bank's
+    # (assistant.retrieve.outside_pull; 0 when the clauses searched have no bank: an operator's guideline)
     outside_top: float = -1.0  # cosine of the nearest question the sources do not answer (-1: none; not a feature)
     score: float = 0.0  # probability that the sources answer the question
 
@@ -265,10 +265,11 @@ def _top_and_margin(scores: np.ndarray) -> tuple[float, float]:
 def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_top: float, n_tokens: int,
             question: str, lang: str, vocabulary: Vocabulary, covered: float = 1.0,
             number: float = 0.0, unknown: float = 0.0, bank: np.ndarray | None = None,
-            off: float = 0.0, also_known: Callable[[str], bool] | None = None, outside_top: float = -1.0) -> Evidence:
+            off: float = 0.0, also_known: Callable[[str], bool] | None = None,
+            outside: tuple[float, float] = (0.0, -1.0)) -> Evidence:
     allowed = np.flatnonzero(mask)
     if not len(allowed):
-        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, number, unknown, -1.0, 0.0, off, 0.0, outside_top)
+        return Evidence(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, number, unknown, -1.0, 0.0, off, 0.0, outside[1])
     d = dense[allowed]
     order = np.argsort(-d)
     dense_top = float(d[order[0]])
@@ -282,7 +283,7 @@ def measure(dense: np.ndarray, lexical: np.ndarray, mask: np.ndarray, sentence_t
     bank_top, bank_margin = _top_and_margin(bank[allowed]) if bank is not None else (-1.0, 0.0)
     return Evidence(dense_top, margin, sentence_top, bm25_top, agree,
                     unknown_share(question, lang, vocabulary, also_known), covered, number, unknown, bank_top,
-                    bank_margin, off, float(bank_top > -1.0 and outside_top > bank_top), outside_top)
+                    bank_margin, off, outside[0], outside[1])
 
 
 @dataclass(frozen=True)

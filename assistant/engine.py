@@ -38,7 +38,7 @@ from assistant.qtype import question_type
 from assistant.records import Answer, Citation, Hit, Related
 from assistant.references import Resolved, resolve
 from assistant.related import MAX_RELATED, clears_bar
-from assistant.retrieve import DEFINITION_BOOST, Filters, Scored, allowed_mask, fuse, outside_top, search
+from assistant.retrieve import DEFINITION_BOOST, Filters, Scored, allowed_mask, fuse, outside_pull, search
 from assistant.scope import has_content, off_map
 from assistant.state import SearchState
 from core.analyze import STOP_EN, STOP_SV
@@ -414,7 +414,7 @@ class Assistant:
         off = off_map(r.text, [" ".join([*c.heading_path, c.text]) for c in best])
         evidence = measure(r.dense, r.lexical, r.mask, sentence_top, len(r.tokens), r.text, r.lang,
                            self.state.vocabulary, covered, number, 1.0 if unknown else 0.0, r.bank,
-                           1.0 if off else 0.0, self.state.speller.known, outside_top(self.index, vector))
+                           1.0 if off else 0.0, self.state.speller.known, outside_pull(self.index, vector, r.mask))
         if not has_content(r.text, self._content_word):
             return replace(evidence, score=0.0)  # "???", emoji, gibberish: nothing the sources could answer
         score = self.model.probability(evidence) if self.model else 1.0

@@ -121,7 +121,8 @@ class Speller:
             dotted = self._dotted(low)
             if dotted and self.swedish[dotted] >= 2:
                 return dotted
-        if undotted and self.written and low not in self.written and (swedish_question or low not in self.english):
+        if (undotted and self.written and low in self.swedish and low not in self.written
+                and (swedish_question or low not in self.english)):
             # known only as users type it (a bank question without its dots): the corpus's dotted word is meant
             return self._dotted(low)
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from assistant.abstain import Evidence, Vocabulary, fact_unmet, fit, measure, names, unknown_names
@@ -98,16 +100,30 @@ def test_malformed_word_lists_are_refused_with_file_line_and_problem(tmp_path, t
     assert said in str(err.value) and str(path) in str(err.value), str(err.value)
 
 
-def test_a_nearer_question_outside_the_sources_counts_only_where_there_is_a_bank() -> None:
+def test_the_pull_of_the_questions_outside_the_sources_counts_only_where_there_is_a_bank() -> None:
     import numpy as np
 
-    dense, lexical, mask = np.array([0.8, 0.7, 0.6]), np.array([2.0, 1.0, 0.0]), np.array([True, True, True])
+    from assistant.retrieve import OUTSIDE_TEMPERATURE, outside_pull
 
-    def nearer(bank: list[float], outside: float) -> float:
-        return measure(dense, lexical, mask, 0.8, 3, "Vad gäller?", "sv", VOCABULARY, bank=np.array(bank),
-                       outside_top=outside).outside_nearer
+    def unit(*xs: float) -> np.ndarray:
+        v = np.array(xs, dtype=np.float32)
+        return v / np.linalg.norm(v)
 
-    assert nearer([0.90, 0.85, -1.0], 0.95) == 1.0, "a question the sources do not answer is nearer"
-    assert nearer([0.90, 0.85, -1.0], 0.80) == 0.0
-    assert nearer([-1.0, -1.0, -1.0], 0.95) == 0.0, "no bank for these clauses (an operator's guideline)"
-    assert nearer([0.90, 0.85, -1.0], -1.0) == 0.0, "no questions outside the sources"
+    query = unit(1.0, 0.0)
+    index = SimpleNamespace(bank_vectors=np.stack([unit(1.0, 0.2), unit(1.0, 1.0)]), bank_clause=np.array([0, 1]),
+                            bank=[1, 2], outside_vectors=np.stack([unit(1.0, 0.1)]), outside=[1])
+    both = np.array([True, True])
+    pull, top = outside_pull(index, query, both)  # type: ignore[arg-type]
+    assert top == pytest.approx(float(unit(1.0, 0.1) @ query))
+    assert pull > 0, "the question outside the sources is nearer than every bank question"
+    # two bank questions as near as the outside one outweigh it (a soft maximum, not the nearest alone)
+    index.bank_vectors = np.stack([unit(1.0, 0.1), unit(1.0, 0.1)])
+    pull, _ = outside_pull(index, query, both)  # type: ignore[arg-type]
+    assert pull == pytest.approx(-OUTSIDE_TEMPERATURE * np.log(2), abs=1e-4)
+    # a guideline without a bank (no bank question among the clauses searched) and no outside questions: no pull
+    assert outside_pull(index, query, np.array([False, False]))[0] == 0.0  # type: ignore[arg-type]
+    index.outside, index.outside_vectors = [], np.zeros((0, 2), dtype=np.float32)
+    assert outside_pull(index, query, both) == (0.0, -1.0)  # type: ignore[arg-type]
+    dense, lexical = np.array([0.8, 0.7]), np.array([2.0, 1.0])
+    evidence = measure(dense, lexical, both, 0.8, 3, "Vad gäller?", "sv", VOCABULARY, outside=(0.02, 0.9))
+    assert (evidence.outside_pull, evidence.outside_top) == (0.02, 0.9)
